@@ -1,0 +1,11 @@
+using LiveShop.Core.Streams;
+
+namespace LiveShop.Core.Catalog;
+
+/// <summary>Told after a product or stream has been written, so caches and (later) broadcasts follow.</summary>
+public interface ICatalogEvents
+{
+    Task ProductChangedAsync(Product product, CancellationToken cancellationToken);
+
+    Task StreamChangedAsync(LiveStream stream, CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+using LiveShop.Core.Storage;
+
+namespace LiveShop.Core.Catalog;
+
+/// <summary>A merchant's product in one market, stored in the products container (partition key: merchantId).</summary>
+public sealed record Product(
+    string Id,
+    string MerchantId,
+    string Market,
+    string Title,
+    string Description,
+    IReadOnlyList<string> ImageUrls,
+    IReadOnlyList<Sku> Skus,
+    ProductStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt) : IDocument
+{
+    public string PartitionKey => MerchantId;
+
+    public bool IsArchived => Status == ProductStatus.Archived;
+
+    public Sku? FindSku(string skuId) => Skus.FirstOrDefault(s => s.Id == skuId);
+}
+
+/// <summary>A variant of a product (size, colour...) with its own price and stock on hand.</summary>
+public sealed record Sku(string Id, IReadOnlyDictionary<string, string> Attributes, Money.Money Price, long StockOnHand);
+
+public enum ProductStatus
+{
+    Active,
+    Archived,
+}

@@ -1,0 +1,46 @@
+namespace LiveShop.Core.Configuration;
+
+/// <summary>
+/// Every setting the app reads, by its configuration key. In app settings and environment variables
+/// the ':' is written '__' (Auth:Audience -> Auth__Audience). local.settings.sample.json, the README's
+/// settings table and infra/ are checked against this list by tests.
+/// </summary>
+public static class SettingNames
+{
+    /// <summary>Comma-separated market codes this deployment serves; empty means every market.</summary>
+    public const string Markets = "LiveShop:Markets";
+
+    /// <summary>"InMemory" (default) or "Cosmos".</summary>
+    public const string StorageProvider = "Storage:Provider";
+
+    /// <summary>The Cosmos DB account endpoint (https://ACCOUNT.documents.azure.com:443/).</summary>
+    public const string CosmosEndpoint = "Cosmos:Endpoint";
+
+    /// <summary>A Cosmos DB account key, for local emulators only; when empty the app uses its managed identity.</summary>
+    public const string CosmosKey = "Cosmos:Key";
+
+    /// <summary>Accept the emulator's self-signed certificate and talk to the gateway only (local development).</summary>
+    public const string CosmosEmulator = "Cosmos:Emulator";
+
+    /// <summary>The OpenID Connect issuer whose tokens the app accepts (its metadata is read from ISSUER/.well-known/openid-configuration).</summary>
+    public const string AuthIssuer = "Auth:Issuer";
+
+    /// <summary>The audience the tokens must carry.</summary>
+    public const string AuthAudience = "Auth:Audience";
+
+    /// <summary>Development only: a symmetric key (base64, 32+ bytes) that signs and validates tokens instead of OIDC metadata.</summary>
+    public const string AuthDevSigningKey = "Auth:DevSigningKey";
+
+    /// <summary>How long, in milliseconds, the stream-with-showcase read may be served from memory.</summary>
+    public const string StreamCacheMilliseconds = "LiveShop:StreamCacheMilliseconds";
+
+    /// <summary>All settings above, for checks.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Markets, StorageProvider, CosmosEndpoint, CosmosKey, CosmosEmulator,
+        AuthIssuer, AuthAudience, AuthDevSigningKey, StreamCacheMilliseconds,
+    ];
+
+    /// <summary>The name as written in app settings and environment variables.</summary>
+    public static string AsEnvironmentVariable(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
+}

@@ -1,0 +1,56 @@
+using LiveShop.Core.Errors;
+
+namespace LiveShop.Core.Storage;
+
+/// <summary>
+/// Read-modify-write under an ETag. With a caller's If-Match the write is tried once against that version;
+/// without one, a lost race is retried on a fresh read (a few times), so no change is ever lost or overwritten.
+/// </summary>
+public static class Optimistic
+{
+    public const int MaxAttempts = 5;
+
+    /// <param name="read">Reads the current version (throws when missing).</param>
+    /// <param name="change">Returns the changed document, or null when there is nothing to write.</param>
+    /// <param name="replace">The conditional write.</param>
+    /// <returns>The version now stored, and whether this call wrote it.</returns>
+    public static async Task<(Versioned<T> Stored, bool Written)> UpdateAsync<T>(
+        Func<Task<Versioned<T>>> read,
+        Func<T, T?> change,
+        Func<T, string, Task<string>> replace,
+        string? ifMatch,
+        string what)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(replace);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await read();
+            if (ifMatch is not null && ifMatch != "*" && ifMatch != current.ETag)
+            {
+                throw LiveShopException.PreconditionFailed($"{what} changed since ETag {ifMatch}; read it again (its ETag is now {current.ETag}).");
+            }
+
+            var updated = change(current.Value);
+            if (updated is null)
+            {
+                return (current, false);
+            }
+
+            try
+            {
+                return (new(updated, await replace(updated, current.ETag)), true);
+            }
+            catch (ConcurrencyConflictException) when (ifMatch is null && attempt < MaxAttempts)
+            {
+                // Someone else wrote first: read again and re-apply the change to their version.
+            }
+            catch (ConcurrencyConflictException)
+            {
+                throw LiveShopException.PreconditionFailed($"{what} changed while it was being written; read it again.");
+            }
+        }
+    }
+}

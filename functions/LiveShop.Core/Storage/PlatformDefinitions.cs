@@ -1,0 +1,40 @@
+using LiveShop.Core.Definitions;
+
+namespace LiveShop.Core.Storage;
+
+/// <summary>
+/// The names code and infra/ share (Cosmos database, containers and partition keys, SignalR hub),
+/// loaded from Definitions/platform.json, which infra/main.bicep reads with loadJsonContent.
+/// </summary>
+public static class PlatformDefinitions
+{
+    private static readonly PlatformFile File = DefinitionFiles.Load<PlatformFile>("platform.json");
+
+    public static string CosmosDatabase => File.Cosmos.Database;
+
+    public static IReadOnlyList<ContainerDefinition> Containers => File.Cosmos.Containers;
+
+    public static string SignalRHub => File.SignalR.Hub;
+
+    public static ContainerDefinition Products => Container("products");
+
+    public static ContainerDefinition Streams => Container("streams");
+
+    public static ContainerDefinition Container(string name) =>
+        File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
+        ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");
+
+    private sealed record PlatformFile(CosmosSection Cosmos, SignalRSection SignalR);
+
+    private sealed record CosmosSection(string Database, IReadOnlyList<ContainerDefinition> Containers);
+
+    private sealed record SignalRSection(string Hub);
+}
+
+/// <summary>One Cosmos container: its name, partition key path, default TTL and indexing paths.</summary>
+public sealed record ContainerDefinition(
+    string Name,
+    string PartitionKeyPath,
+    int? DefaultTtlSeconds,
+    IReadOnlyList<string> IncludedPaths,
+    IReadOnlyList<string> ExcludedPaths);

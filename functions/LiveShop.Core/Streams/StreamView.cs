@@ -1,0 +1,42 @@
+using LiveShop.Core.Catalog;
+
+namespace LiveShop.Core.Streams;
+
+/// <summary>What a viewer loads when joining a stream: the stream and its showcase products, in showcase order.</summary>
+public sealed record StreamView(
+    string Id,
+    string MerchantId,
+    string Market,
+    string Title,
+    string Status,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    string PlaybackUrl,
+    IReadOnlyList<ProductView> Showcase,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Builds the view; products that are missing or archived are left out of the showcase.</summary>
+    public static StreamView From(LiveStream stream, IEnumerable<Product> products)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var byId = products.Where(p => !p.IsArchived).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var showcase = stream.Showcase
+            .Select(id => byId.GetValueOrDefault(id))
+            .OfType<Product>()
+            .Select(ProductView.From)
+            .ToList();
+        return new(
+            stream.Id,
+            stream.MerchantId,
+            stream.Market,
+            stream.Title,
+            stream.Status.ToString().ToLowerInvariant(),
+            stream.ScheduledStart,
+            stream.StartedAt,
+            stream.EndedAt,
+            stream.PlaybackUrl,
+            showcase,
+            stream.UpdatedAt);
+    }
+}

@@ -1,0 +1,149 @@
+using LiveShop.Core.Errors;
+
+namespace LiveShop.Core.Validation;
+
+/// <summary>Collects field errors (keyed by JSON path) and throws one validation problem with all of them.</summary>
+public sealed class Validator
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            list = [];
+            _errors[field] = list;
+        }
+
+        list.Add(message);
+    }
+
+    /// <summary>Checks a required string's presence and length (after trimming); returns the trimmed value.</summary>
+    public string Text(string field, string? value, int minLength, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        if (trimmed is null)
+        {
+            Add(field, "is required.");
+            return string.Empty;
+        }
+
+        if (trimmed.Length < minLength || trimmed.Length > maxLength)
+        {
+            Add(field, minLength == maxLength
+                ? $"must be {minLength} characters long."
+                : $"must be {minLength} to {maxLength} characters long (it is {trimmed.Length}).");
+        }
+        else if (trimmed.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters.");
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>Checks an optional string's length; returns the trimmed value or an empty string.</summary>
+    public string OptionalText(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim() ?? string.Empty;
+        if (trimmed.Length > maxLength)
+        {
+            Add(field, $"must be at most {maxLength} characters long (it is {trimmed.Length}).");
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>Checks an identifier: 1 to 64 letters, digits, '-', '_' or '.'.</summary>
+    public string Identifier(string field, string? value)
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+            return string.Empty;
+        }
+
+        if (!Identifiers.IsValid(value))
+        {
+            Add(field, "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks an absolute https URL of at most 2048 characters.</summary>
+    public string HttpsUrl(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required.");
+            return string.Empty;
+        }
+
+        if (value.Length > 2048)
+        {
+            Add(field, "must be at most 2048 characters long.");
+        }
+        else if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(uri.Host))
+        {
+            Add(field, "must be an absolute https URL.");
+        }
+
+        return value;
+    }
+
+    public void Range(string field, long? value, long min, long max)
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+        }
+        else if (value < min || value > max)
+        {
+            Add(field, $"must be between {min} and {max} (it is {value}).");
+        }
+    }
+
+    public void Count<T>(string field, IReadOnlyCollection<T>? items, int min, int max)
+    {
+        var count = items?.Count ?? 0;
+        if (items is null && min > 0)
+        {
+            Add(field, "is required.");
+        }
+        else if (count < min || count > max)
+        {
+            Add(field, $"must have {min} to {max} items (it has {count}).");
+        }
+    }
+
+    /// <summary>Throws a 400 validation problem listing every error, if there is any.</summary>
+    public void ThrowIfInvalid() => ThrowIfInvalid(ErrorKind.Validation, "Validation failed");
+
+    /// <summary>Throws a problem of the given kind listing every error, if there is any (e.g. 422 for a well-formed but unacceptable request).</summary>
+    public void ThrowIfInvalid(ErrorKind kind, string title)
+    {
+        if (!IsValid)
+        {
+            throw LiveShopException.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), kind, title);
+        }
+    }
+}
+
+/// <summary>The shape every id in a route or body must have (also safe as a Cosmos id).</summary>
+public static class Identifiers
+{
+    public static bool IsValid(string? value) =>
+        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>A route id that cannot exist answers 404 without touching storage.</summary>
+    public static void EnsureRouteId(string what, string value)
+    {
+        if (!IsValid(value))
+        {
+            throw LiveShopException.NotFound(what, value);
+        }
+    }
+}
