@@ -34,12 +34,17 @@ public static class SettingNames
     /// <summary>How long, in milliseconds, the stream-with-showcase read may be served from memory.</summary>
     public const string StreamCacheMilliseconds = "LiveShop:StreamCacheMilliseconds";
 
-    /// <summary>All settings above, for checks.</summary>
-    public static IReadOnlyList<string> All { get; } =
+    /// <summary>The settings a deployed (Azure) function app is given; infra/ must set exactly these.</summary>
+    public static IReadOnlyList<string> Production { get; } =
     [
-        Markets, StorageProvider, CosmosEndpoint, CosmosKey, CosmosEmulator,
-        AuthIssuer, AuthAudience, AuthDevSigningKey, StreamCacheMilliseconds,
+        Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds,
     ];
+
+    /// <summary>Settings only for local development and tests (keys, emulators); never set in Azure.</summary>
+    public static IReadOnlyList<string> DevelopmentOnly { get; } = [CosmosKey, CosmosEmulator, AuthDevSigningKey];
+
+    /// <summary>Every setting the app reads.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Production, .. DevelopmentOnly];
 
     /// <summary>The name as written in app settings and environment variables.</summary>
     public static string AsEnvironmentVariable(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
