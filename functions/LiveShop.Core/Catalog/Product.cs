@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LiveShop.Core.Storage;
 
 namespace LiveShop.Core.Catalog;
@@ -15,8 +16,10 @@ public sealed record Product(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt) : IDocument
 {
+    [JsonIgnore]
     public string PartitionKey => MerchantId;
 
+    [JsonIgnore]
     public bool IsArchived => Status == ProductStatus.Archived;
 
     public Sku? FindSku(string skuId) => Skus.FirstOrDefault(s => s.Id == skuId);

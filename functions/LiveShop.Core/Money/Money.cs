@@ -9,6 +9,7 @@ namespace LiveShop.Core.Money;
 /// </summary>
 public readonly record struct Money
 {
+    [JsonConstructor]
     public Money(long minorUnits, Currency currency)
     {
         ArgumentNullException.ThrowIfNull(currency);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Storage;
 
@@ -23,6 +24,7 @@ public sealed record LiveStream(
 {
     public const int MaxShowcase = 100;
 
+    [JsonIgnore]
     public string PartitionKey => Id;
 
     public LiveStream Start(DateTimeOffset now) => Status switch

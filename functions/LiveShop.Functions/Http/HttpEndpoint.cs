@@ -1,0 +1,180 @@
+using System.Text.Json;
+using LiveShop.Core.Errors;
+using LiveShop.Core.Identity;
+using LiveShop.Core.Storage;
+using LiveShop.Functions.Identity;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LiveShop.Functions.Http;
+
+/// <summary>
+/// What every HTTP function does around its one service call: authenticate, read the body within limits,
+/// and turn every failure into a problem+json answer (never a bare 500 for bad input).
+/// </summary>
+public sealed class HttpEndpoint(IBearerAuthenticator authenticator, ILogger<HttpEndpoint> logger)
+{
+    /// <summary>Request bodies larger than this are refused with 413.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public async Task<IResult> RunAsync(HttpRequest request, Func<ApiRequest, CancellationToken, Task<IResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(handler);
+        var context = request.HttpContext;
+        try
+        {
+            return await handler(new ApiRequest(request, authenticator), context.RequestAborted);
+        }
+        catch (LiveShopException error)
+        {
+            return Problems.From(error, context);
+        }
+        catch (StoreUnavailableException error)
+        {
+            logger.LogWarning(error, "Store unavailable for {Method} {Path}", request.Method, request.Path);
+            var retryAfter = (int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Create(context, StatusCodes.Status503ServiceUnavailable, "Busy", "The store is busy; retry after the Retry-After interval.");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty;
+        }
+#pragma warning disable CA1031 // The one place unexpected failures become a 500 problem (logged, without internals).
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            logger.LogError(error, "Unhandled failure for {Method} {Path}", request.Method, request.Path);
+            return Problems.Create(context, StatusCodes.Status500InternalServerError, "Internal error", "The request failed unexpectedly; it has been logged with the traceId.");
+        }
+    }
+}
+
+/// <summary>The request as a function handler sees it.</summary>
+public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authenticator)
+{
+    public HttpRequest Http => request;
+
+    /// <summary>The If-Match header, without weak prefix; null when absent.</summary>
+    public string? IfMatch => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString().Trim() switch
+    {
+        var tag when tag.StartsWith("W/", StringComparison.Ordinal) => tag[2..],
+        var tag => tag,
+    };
+
+    /// <summary>The authenticated caller; 401 when no valid bearer token was sent.</summary>
+    public async Task<Caller> CallerAsync() =>
+        await OptionalCallerAsync() ?? throw LiveShopException.Unauthenticated("This endpoint needs a bearer token (Authorization: Bearer <jwt>).");
+
+    /// <summary>The caller when a token was sent (a bad token is still 401); null for anonymous requests.</summary>
+    public Task<Caller?> OptionalCallerAsync() => authenticator.AuthenticateAsync(request.Headers.Authorization.ToString());
+
+    /// <summary>Reads the JSON body: 415 if not JSON, 413 if over <see cref="HttpEndpoint.MaxBodyBytes"/>, 400 if malformed.</summary>
+    public async Task<T> BodyAsync<T>(CancellationToken ct)
+        where T : class
+    {
+        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LiveShopException(ErrorKind.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+        }
+
+        if (request.ContentLength > HttpEndpoint.MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > HttpEndpoint.MaxBodyBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw LiveShopException.BadRequest("Missing body", "The request needs a JSON body.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
+                ?? throw LiveShopException.BadRequest("Missing body", "The JSON body is null; send an object.");
+        }
+        catch (JsonException error)
+        {
+            var where = error.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+            throw LiveShopException.BadRequest("Malformed JSON", $"The body is not valid for this endpoint{where}: {Describe(error)}");
+        }
+    }
+
+    /// <summary>A query string value parsed as an integer; 400 when present but not a number.</summary>
+    public int? QueryInt(string name)
+    {
+        var value = request.Query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw LiveShopException.BadRequest("Invalid query", $"Query parameter '{name}' must be a whole number (it is '{value}').");
+    }
+
+    /// <summary>A query string value parsed as a boolean; 400 when present but not true/false.</summary>
+    public bool QueryBool(string name)
+    {
+        var value = request.Query[name].ToString();
+        return value.Length == 0 ? false : bool.TryParse(value, out var flag)
+            ? flag
+            : throw LiveShopException.BadRequest("Invalid query", $"Query parameter '{name}' must be true or false (it is '{value}').");
+    }
+
+    /// <summary>200 with the body and the ETag of the stored version.</summary>
+    public IResult Ok<T>(T body, string etag)
+    {
+        request.HttpContext.Response.Headers.ETag = etag;
+        return TypedResults.Json(body, ApiJson.Options);
+    }
+
+    /// <summary>201 with a Location, the body and the ETag of the stored version.</summary>
+    public IResult Created<T>(string location, T body, string etag)
+    {
+        request.HttpContext.Response.Headers.ETag = etag;
+        request.HttpContext.Response.Headers.Location = location;
+        return TypedResults.Json(body, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static LiveShopException TooLarge() =>
+        new(ErrorKind.PayloadTooLarge, "Payload too large", $"The body must be at most {HttpEndpoint.MaxBodyBytes} bytes.");
+
+    /// <summary>Says what is wrong without the serializer's .NET type names.</summary>
+    private static string Describe(JsonException error)
+    {
+        var message = error.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return "it has a property this endpoint does not know (check the spelling).";
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal) || error.InnerException is FormatException or InvalidOperationException or OverflowException)
+        {
+            return "the value has the wrong type or is out of range.";
+        }
+
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return "it is nested too deeply.";
+        }
+
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

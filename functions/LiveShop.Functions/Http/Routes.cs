@@ -1,0 +1,39 @@
+namespace LiveShop.Functions.Http;
+
+/// <summary>
+/// Every HTTP route of the app (after the host's "api" prefix), used by the functions' triggers and by the tests.
+/// </summary>
+public static class Routes
+{
+    public const string MerchantProducts = "merchants/{merchantId}/products";
+    public const string MerchantProduct = "merchants/{merchantId}/products/{productId}";
+    public const string MerchantProductArchive = "merchants/{merchantId}/products/{productId}/archive";
+
+    public const string Streams = "streams";
+    public const string Stream = "streams/{streamId}";
+    public const string StreamStart = "streams/{streamId}/start";
+    public const string StreamEnd = "streams/{streamId}/end";
+    public const string StreamShowcase = "streams/{streamId}/showcase";
+    public const string StreamShowcaseProduct = "streams/{streamId}/showcase/{productId}";
+
+    /// <summary>Fills a route template's {parameters} in order (for links and tests).</summary>
+    public static string Format(string template, params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(values);
+        var result = template;
+        foreach (var value in values)
+        {
+            var start = result.IndexOf('{', StringComparison.Ordinal);
+            var end = result.IndexOf('}', start + 1);
+            if (start < 0 || end < 0)
+            {
+                throw new ArgumentException($"Route '{template}' has fewer parameters than values given.", nameof(values));
+            }
+
+            result = string.Concat(result.AsSpan(0, start), Uri.EscapeDataString(value), result.AsSpan(end + 1));
+        }
+
+        return result;
+    }
+}

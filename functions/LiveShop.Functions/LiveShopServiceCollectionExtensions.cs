@@ -1,0 +1,51 @@
+using System.Globalization;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Configuration;
+using LiveShop.Core.Storage.InMemory;
+using LiveShop.Core.Streams;
+using LiveShop.Functions.Caching;
+using LiveShop.Functions.Http;
+using LiveShop.Functions.Identity;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveShop.Functions;
+
+/// <summary>All of the app's wiring, shared by the Functions host (Program.cs) and the local runner.</summary>
+public static class LiveShopServiceCollectionExtensions
+{
+    public static IServiceCollection AddLiveShop(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new ServedMarkets(configuration[SettingNames.Markets]));
+        services.AddSingleton<IBearerAuthenticator>(new BearerAuthenticator(AuthOptions.Build(configuration)));
+        services.AddSingleton<HttpEndpoint>();
+
+        services.AddLiveShopStorage(configuration);
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<StreamService>();
+
+        services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
+        var cacheMs = int.Parse(configuration[SettingNames.StreamCacheMilliseconds] ?? "2000", NumberStyles.None, CultureInfo.InvariantCulture);
+        services.AddSingleton(sp => new StreamViewCache(
+            sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<StreamService>(), TimeSpan.FromMilliseconds(cacheMs)));
+        services.AddSingleton<ICatalogEvents>(sp => sp.GetRequiredService<StreamViewCache>());
+        return services;
+    }
+
+    private static void AddLiveShopStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration[SettingNames.StorageProvider] ?? "InMemory";
+        switch (provider)
+        {
+            case "InMemory":
+                services.AddSingleton<IProductStore, InMemoryProductStore>();
+                services.AddSingleton<IStreamStore, InMemoryStreamStore>();
+                break;
+            default:
+                throw new InvalidOperationException($"{SettingNames.StorageProvider} must be InMemory or Cosmos (it is '{provider}').");
+        }
+    }
+}

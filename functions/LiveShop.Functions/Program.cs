@@ -1,0 +1,8 @@
+using LiveShop.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddLiveShop(builder.Configuration);
+await builder.Build().RunAsync();

@@ -1,0 +1,89 @@
+using LiveShop.Core.Streams;
+using LiveShop.Functions.Caching;
+using LiveShop.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LiveShop.Functions.Streams;
+
+/// <summary>The live-stream API: merchants run streams and their showcase; viewers read a stream with its showcase.</summary>
+public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams, StreamViewCache views)
+{
+    [Function(nameof(CreateStream))]
+    public Task<IResult> CreateStream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Streams)] HttpRequest request) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var caller = await api.CallerAsync();
+            var created = await streams.CreateAsync(caller, await api.BodyAsync<StreamInput>(ct), ct);
+            return api.Created($"/api/{Routes.Format(Routes.Stream, created.Value.Id)}", created.Value, created.ETag);
+        });
+
+    [Function(nameof(StartStream))]
+    public Task<IResult> StartStream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamStart)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var started = await streams.StartAsync(await api.CallerAsync(), streamId, api.IfMatch, ct);
+            return api.Ok(started.Value, started.ETag);
+        });
+
+    [Function(nameof(EndStream))]
+    public Task<IResult> EndStream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamEnd)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var ended = await streams.EndAsync(await api.CallerAsync(), streamId, api.IfMatch, ct);
+            return api.Ok(ended.Value, ended.ETag);
+        });
+
+    [Function(nameof(AddToShowcase))]
+    public Task<IResult> AddToShowcase(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamShowcase)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var caller = await api.CallerAsync();
+            var updated = await streams.AddToShowcaseAsync(caller, streamId, await api.BodyAsync<ShowcaseAddInput>(ct), api.IfMatch, ct);
+            return api.Ok(updated.Value, updated.ETag);
+        });
+
+    [Function(nameof(ReplaceShowcase))]
+    public Task<IResult> ReplaceShowcase(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.StreamShowcase)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var caller = await api.CallerAsync();
+            var updated = await streams.ReplaceShowcaseAsync(caller, streamId, await api.BodyAsync<ShowcaseInput>(ct), api.IfMatch, ct);
+            return api.Ok(updated.Value, updated.ETag);
+        });
+
+    [Function(nameof(RemoveFromShowcase))]
+    public Task<IResult> RemoveFromShowcase(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.StreamShowcaseProduct)] HttpRequest request,
+        string streamId,
+        string productId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var updated = await streams.RemoveFromShowcaseAsync(await api.CallerAsync(), streamId, productId, api.IfMatch, ct);
+            return api.Ok(updated.Value, updated.ETag);
+        });
+
+    /// <summary>The hot path: the stream with its showcase, cached briefly, with ETag / If-None-Match.</summary>
+    [Function(nameof(GetStream))]
+    public Task<IResult> GetStream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Stream)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (_, ct) =>
+        {
+            var view = await views.GetAsync(streamId, ct);
+            request.HttpContext.Response.Headers.ETag = view.ETag;
+            request.HttpContext.Response.Headers.CacheControl = "public, max-age=1";
+            return request.Headers.IfNoneMatch.ToString() == view.ETag
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Bytes(view.Json, "application/json; charset=utf-8");
+        });
+}

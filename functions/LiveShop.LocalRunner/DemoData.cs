@@ -1,0 +1,44 @@
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Identity;
+using LiveShop.Core.Streams;
+
+namespace LiveShop.LocalRunner;
+
+/// <summary>Seeds the in-memory store through the app's own services: a demo merchant, its products and a live stream.</summary>
+public static class DemoData
+{
+    public const string MerchantId = "demo-merchant";
+    public const string ViewerId = "demo-viewer";
+
+    public static async Task<string> SeedAsync(CatalogService catalog, StreamService streams, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(clock);
+        var merchant = new Caller("demo-merchant-user", Role.Merchant, MerchantId);
+        var productIds = new List<string>();
+        string[] colours = ["Black", "White", "Rose"];
+        for (var i = 0; i < 6; i++)
+        {
+            var input = new ProductInput(
+                "us",
+                $"Demo product {i + 1}",
+                "A product the local runner seeds so there is something to look at.",
+                [$"https://images.example.com/demo/{i + 1}.jpg"],
+                colours.Select((colour, c) => new SkuInput(
+                    $"demo-{i + 1}-{colour.ToLowerInvariant()}",
+                    new Dictionary<string, string> { ["colour"] = colour },
+                    new MoneyInput(1999 + (i * 500) + (c * 100), "USD"),
+                    50 + (i * 10))).ToList());
+            productIds.Add((await catalog.CreateAsync(merchant, MerchantId, input, ct)).Value.Id);
+        }
+
+        var stream = await streams.CreateAsync(
+            merchant,
+            new StreamInput("us", "Demo live: spring drop", clock.GetUtcNow().AddMinutes(1), "https://video.example.com/live/demo.m3u8"),
+            ct);
+        await streams.ReplaceShowcaseAsync(merchant, stream.Value.Id, new ShowcaseInput(productIds), stream.ETag, ct);
+        await streams.StartAsync(merchant, stream.Value.Id, null, ct);
+        return stream.Value.Id;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Configuration;
+using LiveShop.Core.Errors;
+using LiveShop.Core.Identity;
+using LiveShop.Core.Streams;
+using LiveShop.Functions;
+using LiveShop.Functions.Http;
+
+namespace LiveShop.LocalRunner;
+
+/// <summary>Builds the local runner: the function app's services and functions on ASP.NET Core, with embedded defaults.</summary>
+public static class LocalRunnerApp
+{
+    public const string DefaultUrl = "http://localhost:7071";
+    public const string DevIssuer = "https://liveshop.local/dev";
+    public const string DevAudience = "liveshop-api";
+
+    /// <summary>Runner-only switch: seed the demo merchant, products and live stream (default true).</summary>
+    public const string SeedSetting = "LocalRunner:Seed";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                [SettingNames.StorageProvider] = "InMemory",
+                [SettingNames.AuthIssuer] = DevIssuer,
+                [SettingNames.AuthAudience] = DevAudience,
+                [SettingNames.AuthDevSigningKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                [SeedSetting] = "true",
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        configure?.Invoke(builder);
+        builder.Services.AddLiveShop(builder.Configuration);
+        builder.Services.AddSingleton(sp => new DevTokens(
+            builder.Configuration[SettingNames.AuthDevSigningKey]!,
+            builder.Configuration[SettingNames.AuthIssuer]!,
+            builder.Configuration[SettingNames.AuthAudience]!,
+            sp.GetRequiredService<TimeProvider>()));
+
+        var app = builder.Build();
+        var functions = FunctionEndpoints.Discover(typeof(LiveShopServiceCollectionExtensions).Assembly);
+        FunctionEndpoints.Map(app, functions, HostJson.RoutePrefix(AppContext.BaseDirectory));
+        app.MapPost("/dev/token", IssueToken);
+        return app;
+    }
+
+    /// <summary>Seeds demo data (unless LocalRunner:Seed is false) and returns the demo stream id, or null.</summary>
+    public static async Task<string?> SeedAsync(WebApplication app, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Configuration.GetValue<bool>(SeedSetting))
+        {
+            return null;
+        }
+
+        var services = app.Services;
+        return await DemoData.SeedAsync(
+            services.GetRequiredService<CatalogService>(), services.GetRequiredService<StreamService>(), services.GetRequiredService<TimeProvider>(), ct);
+    }
+
+    /// <summary>POST /dev/token {"role":"merchant","merchantId":"m1","subject":"u1"}: a signed development token.</summary>
+    private static async Task<IResult> IssueToken(HttpContext context, DevTokens tokens)
+    {
+        DevTokenRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<DevTokenRequest>(context.Request.Body, ApiJson.Options, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return Problems.From(LiveShopException.BadRequest("Malformed JSON", e.Message), context);
+        }
+
+        if (!Enum.TryParse<Role>(body?.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role))
+        {
+            return Problems.From(LiveShopException.BadRequest("Invalid role", "role must be viewer, merchant or ops."), context);
+        }
+
+        if (role == Role.Merchant && string.IsNullOrEmpty(body!.MerchantId))
+        {
+            return Problems.From(LiveShopException.BadRequest("Missing merchantId", "A merchant token needs merchantId."), context);
+        }
+
+        var subject = body!.Subject ?? $"dev-{role.ToString().ToLowerInvariant()}";
+        return TypedResults.Ok(new { token = tokens.Issue(subject, role, role == Role.Merchant ? body.MerchantId : null) });
+    }
+}
+
+/// <summary>Reads the route prefix from the function app's host.json, as the Functions host does.</summary>
+public static class HostJson
+{
+    public static string RoutePrefix(string directory)
+    {
+        var path = Path.Combine(directory, "host.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("extensions", out var extensions)
+            && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString() ?? "api"
+            : "api";
+    }
+}

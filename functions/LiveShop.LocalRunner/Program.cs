@@ -1,0 +1,24 @@
+using LiveShop.Core.Identity;
+using LiveShop.LocalRunner;
+
+var app = LocalRunnerApp.Build(args);
+await app.StartAsync();
+var streamId = await LocalRunnerApp.SeedAsync(app, app.Lifetime.ApplicationStopping);
+var tokens = app.Services.GetRequiredService<DevTokens>();
+var url = app.Urls.FirstOrDefault() ?? LocalRunnerApp.DefaultUrl;
+
+Console.WriteLine($"""
+
+    LiveShop local runner on {url} (route prefix /api)
+    {(streamId is null ? "No demo data (LocalRunner:Seed=false)." : $"Demo live stream:  GET {url}/api/streams/{streamId}")}
+    Demo products:     GET {url}/api/merchants/{DemoData.MerchantId}/products
+
+    Development tokens (valid 12 h; more from POST {url}/dev/token {"{"}"role":"merchant","merchantId":"m1"{"}"}):
+      merchant {DemoData.MerchantId}:
+        {tokens.Issue("demo-merchant-user", Role.Merchant, DemoData.MerchantId)}
+      viewer {DemoData.ViewerId}:
+        {tokens.Issue(DemoData.ViewerId, Role.Viewer)}
+
+    Press Ctrl+C to stop.
+    """);
+await app.WaitForShutdownAsync();
