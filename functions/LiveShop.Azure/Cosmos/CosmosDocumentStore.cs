@@ -69,7 +69,10 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         {
             // JsonElement keeps each item's _etag, which the typed document does not carry.
             var response = await Container.ReadManyItemsAsync<JsonElement>(items, cancellationToken: cancellationToken);
-            return response.Select(ToVersioned).ToList();
+
+            // Where the partition key is the id, the SDK reads by id over the whole physical range ("c.id IN (...)"),
+            // so a document of another partition can come back: keep only this partition's.
+            return response.Select(ToVersioned).Where(v => v.Value.PartitionKey == partitionKey).ToList();
         }
         catch (CosmosException e) when (Translate(e, partitionKey) is { } translated)
         {
