@@ -23,7 +23,6 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         }
 
         Container = container;
-        Definition = definition;
     }
 
     protected Container Container { get; }
@@ -35,8 +34,6 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         ArgumentNullException.ThrowIfNull(definition);
         return client.GetContainer(databaseName, definition.Name);
     }
-
-    protected ContainerDefinition Definition { get; }
 
     public async Task<Versioned<T>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
     {
