@@ -9,6 +9,8 @@ namespace LiveShop.Core.Money;
 /// </summary>
 public readonly record struct Money
 {
+    // Without this, System.Text.Json builds a struct with its implicit parameterless constructor and the
+    // get-only properties stay 0/null: stored prices would read back as "0 of no currency".
     [JsonConstructor]
     public Money(long minorUnits, Currency currency)
     {

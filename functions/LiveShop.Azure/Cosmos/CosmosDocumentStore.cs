@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json;
+using LiveShop.Core.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveShop.Azure.Cosmos;
+
+/// <summary>
+/// <see cref="IDocumentStore{T}"/> over one Cosmos DB container, with the in-memory store's semantics.
+/// The container's client must serialise with <see cref="StorageJson.Options"/> (see <see cref="CosmosClientFactory"/>),
+/// so documents have the same JSON in both stores. The partition key value is always <see cref="IDocument.PartitionKey"/>.
+/// </summary>
+public class CosmosDocumentStore<T> : IDocumentStore<T>
+    where T : class, IDocument
+{
+    public CosmosDocumentStore(Container container, ContainerDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (container.Id != definition.Name)
+        {
+            throw new ArgumentException($"Container '{container.Id}' is not the '{definition.Name}' container.", nameof(container));
+        }
+
+        Container = container;
+    }
+
+    protected Container Container { get; }
+
+    /// <summary>The container <paramref name="definition"/> names, in the database <paramref name="databaseName"/>.</summary>
+    protected static Container ContainerOf(CosmosClient client, string databaseName, ContainerDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(definition);
+        return client.GetContainer(databaseName, definition.Name);
+    }
+
+    public async Task<Versioned<T>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Container.ReadItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+            return new(response.Resource, response.ETag);
+        }
+        catch (CosmosException e) when (IsMissingDocument(e))
+        {
+            return null;
+        }
+        catch (CosmosException e) when (Translate(e, id) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<IReadOnlyList<Versioned<T>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var partition = new PartitionKey(partitionKey);
+        var items = ids.Distinct(StringComparer.Ordinal).Select(id => (id, partition)).ToList();
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            // JsonElement keeps each item's _etag, which the typed document does not carry.
+            var response = await Container.ReadManyItemsAsync<JsonElement>(items, cancellationToken: cancellationToken);
+
+            // Where the partition key is the id, the SDK reads by id over the whole physical range ("c.id IN (...)"),
+            // so a document of another partition can come back: keep only this partition's.
+            return response.Select(ToVersioned).Where(v => v.Value.PartitionKey == partitionKey).ToList();
+        }
+        catch (CosmosException e) when (Translate(e, partitionKey) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<string> CreateAsync(T document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            var response = await Container.CreateItemAsync(
+                document,
+                new PartitionKey(document.PartitionKey),
+                new ItemRequestOptions { EnableContentResponseOnWrite = false },
+                cancellationToken);
+            return response.ETag;
+        }
+        catch (CosmosException e) when (Translate(e, document.Id) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<string> ReplaceAsync(T document, string ifMatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            var response = await Container.ReplaceItemAsync(
+                document,
+                document.Id,
+                new PartitionKey(document.PartitionKey),
+                new ItemRequestOptions { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false },
+                cancellationToken);
+            return response.ETag;
+        }
+        catch (CosmosException e) when (Translate(e, document.Id) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>The next page of a query, with Cosmos DB errors translated as for point operations.</summary>
+    protected static async Task<FeedResponse<TItem>> ReadNextAsync<TItem>(FeedIterator<TItem> iterator, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(iterator);
+        try
+        {
+            return await iterator.ReadNextAsync(cancellationToken);
+        }
+        catch (CosmosException e) when (Translate(e, what) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>A point read of a document that does not exist (a missing container has a substatus).</summary>
+    private static bool IsMissingDocument(CosmosException e) => e.StatusCode == HttpStatusCode.NotFound && e.SubStatusCode == 0;
+
+    /// <summary>The store exception for a Cosmos DB status, or null for one the contract does not name.</summary>
+    private static Exception? Translate(CosmosException e, string id) => e.StatusCode switch
+    {
+        HttpStatusCode.Conflict => new DuplicateDocumentException($"Document '{id}' already exists.", e),
+        HttpStatusCode.PreconditionFailed => new ConcurrencyConflictException($"Document '{id}' changed since it was read.", e),
+        HttpStatusCode.NotFound when IsMissingDocument(e) => new DocumentNotFoundException($"Document '{id}' does not exist.", e),
+        HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new StoreUnavailableException(
+            $"Cosmos DB answered {(int)e.StatusCode} for '{id}' after the SDK's retries.", e.RetryAfter, e),
+        _ => null,
+    };
+
+    private static Versioned<T> ToVersioned(JsonElement item) =>
+        new(item.Deserialize<T>(StorageJson.Options) ?? throw new InvalidOperationException("Stored document is null."),
+            item.GetProperty("_etag").GetString() ?? throw new InvalidOperationException("Stored document has no _etag."));
+}

@@ -1,0 +1,20 @@
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Streams;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveShop.Azure.Cosmos;
+
+public static class CosmosServiceCollectionExtensions
+{
+    /// <summary>Registers one <see cref="CosmosClient"/> for the app and the Cosmos DB stores over it.</summary>
+    public static IServiceCollection AddLiveShopCosmos(this IServiceCollection services, CosmosOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => CosmosClientFactory.Create(options));
+        services.AddSingleton<IProductStore>(sp => new CosmosProductStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<IStreamStore>(sp => new CosmosStreamStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        return services;
+    }
+}

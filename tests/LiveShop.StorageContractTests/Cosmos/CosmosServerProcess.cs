@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+
+namespace LiveShop.StorageContractTests.Cosmos;
+
+/// <summary>
+/// @vercel/cosmosdb-server on a free loopback port, run by CosmosServer/launcher.js. Installs the npm package
+/// (from the committed package-lock.json) when it is missing; stops the server by its PID.
+/// </summary>
+internal sealed class CosmosServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
+
+    private readonly Process _process;
+
+    private CosmosServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Endpoint => $"https://127.0.0.1:{Port}/";
+
+    public static async Task<CosmosServerProcess> StartAsync()
+    {
+        var directory = ServerDirectory();
+        if (!File.Exists(Path.Combine(directory, "node_modules", "@vercel", "cosmosdb-server", "package.json")))
+        {
+            await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], directory, InstallTimeout);
+        }
+
+        var process = Start("node", ["launcher.js", "0"], directory);
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("listening ", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult(int.Parse(e.Data["listening ".Length..], CultureInfo.InvariantCulture));
+            }
+        };
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The Cosmos server exited with code {process.ExitCode}."));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine(); // the server logs each missing-document read; drain it.
+        try
+        {
+            return new CosmosServerProcess(process, await listening.Task.WaitAsync(StartTimeout));
+        }
+        catch
+        {
+            await StopAsync(process);
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync(_process));
+
+    private static async Task StopAsync(Process process)
+    {
+        using (process)
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+
+            using (var term = Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], Environment.CurrentDirectory))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(StopGrace);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(); // SIGKILL
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, string directory, TimeSpan timeout)
+    {
+        using var process = Start(fileName, arguments, directory);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({process.ExitCode}) in {directory}:\n{await output}\n{await error}");
+        }
+    }
+
+    private static Process Start(string fileName, IReadOnlyList<string> arguments, string directory)
+    {
+        var start = new ProcessStartInfo(fileName, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+    }
+
+    private static string ServerDirectory() =>
+        typeof(CosmosServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "CosmosServerDirectory").Value
+        ?? throw new InvalidOperationException("The CosmosServerDirectory assembly metadata is missing.");
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using LiveShop.Azure.Cosmos;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Storage;
+using LiveShop.Core.Streams;
+using LiveShop.StorageContractTests.Contracts;
+using LiveShop.StorageContractTests.Cosmos;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveShop.StorageContractTests;
+
+/// <summary>The raw JSON Cosmos DB holds for a document, read past the SDK's serializer.</summary>
+internal static class CosmosJson
+{
+    public static async Task<JsonElement> ReadAsync(Container container, IDocument document)
+    {
+        using var response = await container.ReadItemStreamAsync(document.Id, new PartitionKey(document.PartitionKey));
+        response.EnsureSuccessStatusCode();
+        using var json = await JsonDocument.ParseAsync(response.Content);
+        return json.RootElement.Clone();
+    }
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosProductStoreTests(CosmosFixture fixture) : ProductStoreContract
+{
+    protected override IProductStore ProductStore { get; } = new CosmosProductStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Product document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Products), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosStreamStoreTests(CosmosFixture fixture) : StreamStoreContract
+{
+    protected override IStreamStore StreamStore { get; } = new CosmosStreamStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(LiveStream document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Streams), document);
+}
