@@ -1,0 +1,21 @@
+// Market 'id': see infra/README.md ("Markets" and "Parameters").
+using '../main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'liveshop-id')
+param marketCode = 'id'
+param location = 'indonesiacentral'
+
+param cosmosCapacityMode = 'Serverless'
+param alwaysReadyHttp = 0
+param alwaysReadyDurable = 0
+param maximumInstanceCount = 100
+param instanceMemoryMB = 2048
+param signalRSku = 'Standard_S1'
+param signalRUnits = 1
+
+// Replace with the market's real storefront origins and identity provider before the first deployment.
+param allowedOrigins = ['https://id.liveshop.example']
+param authIssuer = 'https://login.liveshop.example/id/'
+param authAudience = 'api://liveshop-id'
+param streamCacheMilliseconds = 1000
+param logRetentionInDays = 30

@@ -1,0 +1,22 @@
+// Market 'th': see infra/README.md ("Markets" and "Parameters").
+using '../main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'liveshop-th')
+param marketCode = 'th'
+// No Azure region in Thailand yet: Southeast Asia (Singapore) is the nearest; move when one opens.
+param location = 'southeastasia'
+
+param cosmosCapacityMode = 'Serverless'
+param alwaysReadyHttp = 0
+param alwaysReadyDurable = 0
+param maximumInstanceCount = 100
+param instanceMemoryMB = 2048
+param signalRSku = 'Standard_S1'
+param signalRUnits = 1
+
+// Replace with the market's real storefront origins and identity provider before the first deployment.
+param allowedOrigins = ['https://th.liveshop.example']
+param authIssuer = 'https://login.liveshop.example/th/'
+param authAudience = 'api://liveshop-th'
+param streamCacheMilliseconds = 1000
+param logRetentionInDays = 30

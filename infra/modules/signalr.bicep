@@ -1,0 +1,62 @@
+// Azure SignalR Service in Serverless mode: clients connect to the service after negotiating with the app;
+// the app sends through the service's REST API with its identity (SignalR App Server). Access keys are off.
+
+@description('The market\'s region.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('SignalR Service name.')
+param name string
+
+@description('Standard_S1 or Premium_P1.')
+@allowed([
+  'Standard_S1'
+  'Premium_P1'
+])
+param skuName string
+
+@description('Units (1,000 concurrent connections each).')
+@allowed([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
+param units int
+
+@description('Browser origins allowed to call the service (CORS).')
+param allowedOrigins string[]
+
+resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'SignalR'
+  sku: {
+    name: skuName
+    tier: split(skuName, '_')[0]
+    capacity: units
+  }
+  properties: {
+    features: [
+      {
+        flag: 'ServiceMode'
+        value: 'Serverless'
+      }
+      {
+        flag: 'EnableConnectivityLogs'
+        value: 'True'
+      }
+    ]
+    cors: {
+      allowedOrigins: allowedOrigins
+    }
+    disableLocalAuth: true
+    disableAadAuth: false
+    publicNetworkAccess: 'Enabled'
+    tls: {
+      clientCertEnabled: false
+    }
+    // Upstream (connection events to the app) goes here once the app has SignalR trigger functions.
+  }
+}
+
+output name string = signalR.name
+output hostName string = signalR.properties.hostName
