@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Storage.InMemory;
@@ -29,8 +30,7 @@ public static class LiveShopServiceCollectionExtensions
 
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
         var cacheMs = int.Parse(configuration[SettingNames.StreamCacheMilliseconds] ?? "2000", NumberStyles.None, CultureInfo.InvariantCulture);
-        services.AddSingleton(sp => new StreamViewCache(
-            sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<StreamService>(), TimeSpan.FromMilliseconds(cacheMs)));
+        services.AddSingleton(sp => new StreamViewCache(sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromMilliseconds(cacheMs)));
         services.AddSingleton<ICatalogEvents>(sp => sp.GetRequiredService<StreamViewCache>());
         return services;
     }
@@ -43,6 +43,16 @@ public static class LiveShopServiceCollectionExtensions
             case "InMemory":
                 services.AddSingleton<IProductStore, InMemoryProductStore>();
                 services.AddSingleton<IStreamStore, InMemoryStreamStore>();
+                break;
+            case "Cosmos":
+                services.AddLiveShopCosmos(new CosmosOptions
+                {
+                    Endpoint = configuration[SettingNames.CosmosEndpoint] is { Length: > 0 } endpoint
+                        ? endpoint
+                        : throw new InvalidOperationException($"{SettingNames.CosmosEndpoint} is required when {SettingNames.StorageProvider} is Cosmos."),
+                    Key = configuration[SettingNames.CosmosKey],
+                    Emulator = configuration.GetValue<bool>(SettingNames.CosmosEmulator),
+                });
                 break;
             default:
                 throw new InvalidOperationException($"{SettingNames.StorageProvider} must be InMemory or Cosmos (it is '{provider}').");

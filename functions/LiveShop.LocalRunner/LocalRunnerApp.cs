@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Errors;
@@ -7,6 +8,7 @@ using LiveShop.Core.Identity;
 using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
+using Microsoft.Azure.Cosmos;
 
 namespace LiveShop.LocalRunner;
 
@@ -66,6 +68,13 @@ public static class LocalRunnerApp
         }
 
         var services = app.Services;
+        if (app.Configuration[SettingNames.StorageProvider] == "Cosmos" && app.Configuration.GetValue<bool>(SettingNames.CosmosEmulator))
+        {
+            // A local Cosmos server starts empty; in Azure, infra/ creates the database and containers.
+            await CosmosStorageInitializer.EnsureCreatedAsync(
+                services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct);
+        }
+
         return await DemoData.SeedAsync(
             services.GetRequiredService<CatalogService>(), services.GetRequiredService<StreamService>(), services.GetRequiredService<TimeProvider>(), ct);
     }

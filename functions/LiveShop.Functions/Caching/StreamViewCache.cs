@@ -13,12 +13,12 @@ namespace LiveShop.Functions.Caching;
 /// stream and merchant when they were read; a change in this instance bumps the generation, so a stale
 /// entry is never served here. Other instances see the change within the cache lifetime.
 /// </summary>
-public sealed class StreamViewCache(IMemoryCache cache, StreamService streams, TimeSpan lifetime) : ICatalogEvents
+public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICatalogEvents
 {
     private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
 
-    /// <summary>The stream's view as UTF-8 JSON bytes with a strong ETag of those bytes.</summary>
-    public async Task<CachedView> GetAsync(string streamId, CancellationToken ct)
+    /// <summary>The stream's view as UTF-8 JSON bytes with a strong ETag of those bytes; <paramref name="load"/> reads it on a miss.</summary>
+    public async Task<CachedView> GetAsync(string streamId, Func<string, CancellationToken, Task<StreamView>> load, CancellationToken ct)
     {
         var key = "stream:" + streamId;
         if (cache.TryGetValue(key, out CachedView? hit) && hit is not null && IsCurrent(hit))
@@ -27,7 +27,8 @@ public sealed class StreamViewCache(IMemoryCache cache, StreamService streams, T
         }
 
         var streamGeneration = Generation(key);
-        var view = await streams.GetViewAsync(streamId, ct);
+        ArgumentNullException.ThrowIfNull(load);
+        var view = await load(streamId, ct);
         var merchantGeneration = Generation("merchant:" + view.MerchantId);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(view, ApiJson.Options);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";

@@ -79,7 +79,7 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         string streamId) =>
         endpoint.RunAsync(request, async (_, ct) =>
         {
-            var view = await views.GetAsync(streamId, ct);
+            var view = await views.GetAsync(streamId, streams.GetViewAsync, ct);
             request.HttpContext.Response.Headers.ETag = view.ETag;
             request.HttpContext.Response.Headers.CacheControl = "public, max-age=1";
             return request.Headers.IfNoneMatch.ToString() == view.ETag
