@@ -46,7 +46,7 @@ public static class FunctionEndpoints
         {
             var invoke = BuildInvoker(function);
             var pattern = string.IsNullOrEmpty(routePrefix) ? function.Route : $"{routePrefix}/{function.Route}";
-            endpoints.MapMethods(pattern, function.Methods, invoke).WithName(function.Name).WithDisplayName(function.Name);
+            endpoints.MapMethods(pattern, function.Methods, invoke).WithName(function.Name).WithDisplayName(function.Name).WithMetadata(function);
         }
     }
 

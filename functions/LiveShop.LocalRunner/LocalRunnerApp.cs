@@ -22,6 +22,8 @@ public static class LocalRunnerApp
     /// <summary>Runner-only switch: seed the demo merchant, products and live stream (default true).</summary>
     public const string SeedSetting = "LocalRunner:Seed";
 
+    /// <param name="args">Command-line arguments; settings can be given as --Name=value (e.g. --Storage:Provider=Cosmos).</param>
+    /// <param name="configure">Runs after the app's services are added, so tests can replace one (the last registration wins).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -43,8 +45,8 @@ public static class LocalRunnerApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        configure?.Invoke(builder);
         builder.Services.AddLiveShop(builder.Configuration);
+        configure?.Invoke(builder);
         builder.Services.AddSingleton(sp => new DevTokens(
             builder.Configuration[SettingNames.AuthDevSigningKey]!,
             builder.Configuration[SettingNames.AuthIssuer]!,
@@ -55,6 +57,8 @@ public static class LocalRunnerApp
         var functions = FunctionEndpoints.Discover(typeof(LiveShopServiceCollectionExtensions).Assembly);
         FunctionEndpoints.Map(app, functions, HostJson.RoutePrefix(AppContext.BaseDirectory));
         app.MapPost("/dev/token", IssueToken);
+        app.MapFallback("api/{**path}", context => Problems.From(
+            LiveShopException.NotFound("Route", context.Request.Path), context).ExecuteAsync(context));
         return app;
     }
 

@@ -106,16 +106,16 @@ public sealed class Validator
         }
     }
 
+    /// <summary>Checks a required list's size (pass <c>list ?? []</c> for an optional one).</summary>
     public void Count<T>(string field, IReadOnlyCollection<T>? items, int min, int max)
     {
-        var count = items?.Count ?? 0;
-        if (items is null && min > 0)
+        if (items is null)
         {
             Add(field, "is required.");
         }
-        else if (count < min || count > max)
+        else if (items.Count < min || items.Count > max)
         {
-            Add(field, $"must have {min} to {max} items (it has {count}).");
+            Add(field, $"must have {min} to {max} items (it has {items.Count}).");
         }
     }
 

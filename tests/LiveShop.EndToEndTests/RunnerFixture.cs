@@ -1,0 +1,129 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Identity;
+using LiveShop.Core.Storage.InMemory;
+using LiveShop.Core.Streams;
+using LiveShop.Functions.Http;
+using LiveShop.LocalRunner;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveShop.EndToEndTests;
+
+/// <summary>
+/// The local runner on a free loopback port, over real HTTP, with in-memory stores wrapped so tests can see
+/// every write. Each test creates its own merchant ids, so no test depends on another's data.
+/// </summary>
+public sealed class RunnerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public DevTokens Tokens { get; private set; } = null!;
+
+    public WriteCountingProductStore Products { get; } = new(new InMemoryProductStore());
+
+    public WriteCountingStreamStore Streams { get; } = new(new InMemoryStreamStore());
+
+    public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        _app = LocalRunnerApp.Build(
+            ["--urls=http://127.0.0.1:0", "--LocalRunner:Seed=false", "--LiveShop:StreamCacheMilliseconds=60000", "--Logging:LogLevel:Default=Warning"],
+            builder =>
+            {
+                builder.Services.AddSingleton<IProductStore>(Products);
+                builder.Services.AddSingleton<IStreamStore>(Streams);
+            });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Tokens = _app.Services.GetRequiredService<DevTokens>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    public static string NewMerchantId() => "m-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    public string MerchantToken(string merchantId) => Tokens.Issue("user-" + merchantId, Role.Merchant, merchantId);
+
+    public string ViewerToken(string viewerId = "viewer-1") => Tokens.Issue(viewerId, Role.Viewer);
+
+    public static HttpRequestMessage Request(HttpMethod method, string route, string? token = null, object? body = null, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, "/api/" + route);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: ApiJson.Options);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string route, string? token = null, object? body = null, string? ifMatch = null) =>
+        Client.SendAsync(Request(method, route, token, body, ifMatch));
+
+    /// <summary>Creates a product for the merchant through the API and returns its id and ETag.</summary>
+    public async Task<(string Id, string ETag)> CreateProductAsync(string merchantId, string market = "us", long price = 2500, long stock = 10)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, merchantId), MerchantToken(merchantId), Inputs.Product(market, price, stock));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var view = (await response.Content.ReadFromJsonAsync<ProductView>(ApiJson.Options))!;
+        return (view.Id, response.Headers.ETag!.Tag);
+    }
+
+    /// <summary>Creates a scheduled stream for the merchant through the API and returns its id and ETag.</summary>
+    public async Task<(string Id, string ETag)> CreateStreamAsync(string merchantId, string market = "us")
+    {
+        using var response = await SendAsync(HttpMethod.Post, Routes.Streams, MerchantToken(merchantId), Inputs.Stream(market));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var stream = (await response.Content.ReadFromJsonAsync<LiveStream>(ApiJson.Options))!;
+        return (stream.Id, response.Headers.ETag!.Tag);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RunnerCollection : ICollectionFixture<RunnerFixture>
+{
+    public const string Name = "runner";
+}
+
+/// <summary>Request bodies that pass validation.</summary>
+public static class Inputs
+{
+    public static ProductInput Product(string market = "us", long price = 2500, long stock = 10, string title = "Linen shirt")
+    {
+        var currency = LiveShop.Core.Markets.MarketRegistry.Get(market).Currency.Code;
+        return new ProductInput(market, title, "Soft and light.", ["https://img.example.com/shirt.jpg"],
+        [
+            new SkuInput("shirt-s", new Dictionary<string, string> { ["size"] = "S" }, new MoneyInput(price, currency), stock),
+            new SkuInput("shirt-m", new Dictionary<string, string> { ["size"] = "M" }, new MoneyInput(price, currency), stock),
+        ]);
+    }
+
+    public static StreamInput Stream(string market = "us") =>
+        new(market, "Friday drop", DateTimeOffset.UtcNow.AddMinutes(30), "https://video.example.com/live/1.m3u8");
+}
