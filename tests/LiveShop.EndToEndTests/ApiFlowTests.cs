@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Streams;
+using LiveShop.Functions.Http;
+
+namespace LiveShop.EndToEndTests;
+
+/// <summary>What merchants and viewers do, through the runner over HTTP.</summary>
+[Collection(RunnerCollection.Name)]
+public sealed class ApiFlowTests(RunnerFixture runner)
+{
+    [Fact]
+    public async Task Product_CreateReadReplace_EtagsGuardAgainstLostUpdates()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var token = runner.MerchantToken(merchant);
+        var (id, etag) = await runner.CreateProductAsync(merchant, "uk", price: 1999);
+        var route = Routes.Format(Routes.MerchantProduct, merchant, id);
+
+        using var read = await runner.SendAsync(HttpMethod.Get, route);
+        var view = (await read.Content.ReadFromJsonAsync<ProductView>(ApiJson.Options))!;
+        Assert.Equal(etag, read.Headers.ETag!.Tag);
+        Assert.Equal(1999, view.Skus[0].Price.MinorUnits);
+        Assert.Equal("GBP", view.Skus[0].Price.Currency);
+        Assert.Equal("19.99", view.Skus[0].Price.Amount);
+        Assert.Equal("£19.99", view.Skus[0].Price.Formatted);
+
+        using var noIfMatch = await runner.SendAsync(HttpMethod.Put, route, token, Inputs.Product("uk", title: "A"));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, noIfMatch.StatusCode);
+
+        using var first = await runner.SendAsync(HttpMethod.Put, route, token, Inputs.Product("uk", title: "First"), etag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(etag, first.Headers.ETag!.Tag);
+
+        using var stale = await runner.SendAsync(HttpMethod.Put, route, token, Inputs.Product("uk", title: "Second"), etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+
+        using var after = await runner.SendAsync(HttpMethod.Get, route);
+        Assert.Equal("First", (await after.Content.ReadFromJsonAsync<ProductView>(ApiJson.Options))!.Title);
+    }
+
+    [Fact]
+    public async Task Product_CurrencyOfAnotherMarket_Answers400NamingTheField()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var input = Inputs.Product("uk") with { Skus = [new SkuInput("a", null, new MoneyInput(100, "USD"), 1)] };
+
+        using var response = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, merchant), runner.MerchantToken(merchant), input);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("skus[0].price.currency", out _));
+    }
+
+    [Fact]
+    public async Task UnknownProduct_Answers404Problem()
+    {
+        using var response = await runner.SendAsync(HttpMethod.Get, Routes.Format(Routes.MerchantProduct, "m-nobody", "prd_nothing"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ListProducts_PagesWithContinuationTokens_AndHidesArchived()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await runner.CreateProductAsync(merchant)).Id);
+        }
+
+        using var archived = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.MerchantProductArchive, merchant, ids[0]), runner.MerchantToken(merchant));
+        Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var query = "?pageSize=2" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
+            var page = (await runner.Client.GetFromJsonAsync<ProductPageView>($"/api/{Routes.Format(Routes.MerchantProducts, merchant)}{query}", ApiJson.Options))!;
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(p => p.Id));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(ids.Skip(1).Reverse(), seen);
+    }
+
+    [Fact]
+    public async Task Stream_ShowcaseAndLifecycle_ViewersSeeChangesAtOnce()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var token = runner.MerchantToken(merchant);
+        var (stream, _) = await runner.CreateStreamAsync(merchant);
+        var (first, _) = await runner.CreateProductAsync(merchant);
+        var (second, secondEtag) = await runner.CreateProductAsync(merchant);
+        var (otherMarket, _) = await runner.CreateProductAsync(merchant, "uk");
+
+        foreach (var product in new[] { first, second })
+        {
+            using var added = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseAddInput(product, null));
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        using var wrongMarket = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseAddInput(otherMarket, null));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongMarket.StatusCode);
+
+        var view = await ReadViewAsync(stream);
+        Assert.Equal([first, second], view.Showcase.Select(p => p.Id));
+
+        // The view is cached; a product change must still show at once.
+        using var renamed = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.MerchantProduct, merchant, second), token, Inputs.Product(title: "Renamed live"), secondEtag);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Renamed live", (await ReadViewAsync(stream)).Showcase[1].Title);
+
+        using var started = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamStart, stream), token);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        Assert.Equal("live", (await ReadViewAsync(stream)).Status);
+
+        using var ended = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamEnd, stream), token);
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        using var restarted = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamStart, stream), token);
+        Assert.Equal(HttpStatusCode.Conflict, restarted.StatusCode);
+        Assert.Equal("ended", (await ReadViewAsync(stream)).Status);
+    }
+
+    [Fact]
+    public async Task GetStream_IfNoneMatchCurrentEtag_Answers304()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, _) = await runner.CreateStreamAsync(merchant);
+        using var first = await runner.SendAsync(HttpMethod.Get, Routes.Format(Routes.Stream, stream));
+        var etag = first.Headers.ETag!.Tag;
+
+        using var request = RunnerFixture.Request(HttpMethod.Get, Routes.Format(Routes.Stream, stream));
+        request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        using var second = await runner.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task OversizedBody_Answers413Problem()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var input = Inputs.Product() with { Description = new string('x', HttpEndpoint.MaxBodyBytes) };
+
+        using var response = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, merchant), runner.MerchantToken(merchant), input);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<StreamView> ReadViewAsync(string stream) =>
+        (await runner.Client.GetFromJsonAsync<StreamView>($"/api/{Routes.Format(Routes.Stream, stream)}", ApiJson.Options))!;
+}
