@@ -56,7 +56,7 @@ public sealed class StreamService(
             var list = s.Showcase.ToList();
             list.Insert(Math.Min(input!.Position ?? list.Count, list.Count), productId);
             return s.WithShowcase(list, clock.GetUtcNow());
-        }, ct);
+        }, ct, stream);
     }
 
     public Task<Versioned<LiveStream>> RemoveFromShowcaseAsync(
@@ -86,7 +86,7 @@ public sealed class StreamService(
 
         var stream = await GetOwnedAsync(caller, streamId, ct);
         await EnsureShowcasableAsync(stream.Value, ids, ct);
-        return await UpdateAsync(caller, streamId, ifMatch, s => s.WithShowcase(ids, clock.GetUtcNow()), ct);
+        return await UpdateAsync(caller, streamId, ifMatch, s => s.WithShowcase(ids, clock.GetUtcNow()), ct, stream);
     }
 
     public async Task<Versioned<LiveStream>> GetAsync(string streamId, CancellationToken ct)
@@ -113,11 +113,17 @@ public sealed class StreamService(
         return stream;
     }
 
+    /// <param name="read">A version already read for this request, used for the first attempt (saves a read).</param>
     private async Task<Versioned<LiveStream>> UpdateAsync(
-        Caller caller, string streamId, string? ifMatch, Func<LiveStream, LiveStream?> change, CancellationToken ct)
+        Caller caller, string streamId, string? ifMatch, Func<LiveStream, LiveStream?> change, CancellationToken ct, Versioned<LiveStream>? read = null)
     {
         var (stored, written) = await Optimistic.UpdateAsync(
-            () => GetOwnedAsync(caller, streamId, ct),
+            () =>
+            {
+                var first = read;
+                read = null;
+                return first is null ? GetOwnedAsync(caller, streamId, ct) : Task.FromResult(first);
+            },
             change,
             (stream, etag) => streams.ReplaceAsync(stream, etag, ct),
             ifMatch,
