@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LiveShop.Core.Configuration;
+
+namespace LiveShop.UnitTests;
+
+/// <summary>The sample settings file and the README's settings table list exactly the settings the code reads.</summary>
+public sealed partial class SettingsDocumentationTests
+{
+    /// <summary>Settings of the Functions host itself, not of the app.</summary>
+    private static readonly string[] HostSettings = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"];
+
+    [Fact]
+    public void LocalSettingsSample_ListsEverySettingTheCodeReads_AndNothingElse()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "local.settings.sample.json")));
+        var names = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).Order();
+
+        Assert.Equal(SettingNames.All.Select(SettingNames.AsEnvironmentVariable).Concat(HostSettings).Order(), names);
+    }
+
+    [Fact]
+    public void ReadmeSettingsTable_ListsEverySettingTheCodeReads_AndNothingElse()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf("## Settings", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var documented = TableRow().Matches(section).Select(m => m.Groups[1].Value).Order();
+
+        Assert.Equal(SettingNames.All.Order(), documented);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LiveShopServerless.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Repository root not found.");
+    }
+
+    [GeneratedRegex(@"^\| `([A-Za-z]+:[A-Za-z]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex TableRow();
+}
