@@ -9,13 +9,23 @@ public sealed record BenchmarkOptions(int DurationSeconds, int WarmupSeconds, in
 
     public static readonly BenchmarkOptions Default = new(DurationSeconds: 15, WarmupSeconds: 5, Connections: 64, Threads: 2, Rounds: 3);
 
+    private static readonly Dictionary<string, Func<BenchmarkOptions, int, BenchmarkOptions>> Setters = new(StringComparer.Ordinal)
+    {
+        ["--duration"] = (o, v) => o with { DurationSeconds = v },
+        ["--warmup"] = (o, v) => o with { WarmupSeconds = v },
+        ["--connections"] = (o, v) => o with { Connections = v },
+        ["--threads"] = (o, v) => o with { Threads = v },
+        ["--rounds"] = (o, v) => o with { Rounds = v },
+    };
+
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/LiveShop.Benchmarks -- [options]
           --duration <s>     seconds of each measured wrk run (default 15)
           --warmup <s>       seconds of the wrk warm-up run before each measured run (default 5)
           --connections <n>  wrk -c, open connections (default 64)
           --threads <n>      wrk -t, load generator threads (default 2)
-          --rounds <n>       measure both targets n times, alternating which goes first; medians are compared (default 3)
+          --rounds <n>       measure both targets n times, alternating which goes first (default 3);
+                             the median of the per-round ratios is compared with the 0.6 target
         """;
 
     /// <summary>The options, or null (with <paramref name="error"/>) when the arguments are not understood or --help was asked.</summary>
@@ -32,34 +42,20 @@ public sealed record BenchmarkOptions(int DurationSeconds, int WarmupSeconds, in
                 return null;
             }
 
+            if (!Setters.TryGetValue(name, out var set))
+            {
+                error = $"Unknown option {name}.";
+                return null;
+            }
+
             if (i + 1 >= args.Count || !int.TryParse(args[i + 1].TrimEnd('s'), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
             {
                 error = $"{name} needs a positive whole number.";
                 return null;
             }
 
+            options = set(options, value);
             i++;
-            switch (name)
-            {
-                case "--duration":
-                    options = options with { DurationSeconds = value };
-                    break;
-                case "--warmup":
-                    options = options with { WarmupSeconds = value };
-                    break;
-                case "--connections":
-                    options = options with { Connections = value };
-                    break;
-                case "--threads":
-                    options = options with { Threads = value };
-                    break;
-                case "--rounds":
-                    options = options with { Rounds = value };
-                    break;
-                default:
-                    error = $"Unknown option {name}.";
-                    return null;
-            }
         }
 
         if (options.Threads > options.Connections)
