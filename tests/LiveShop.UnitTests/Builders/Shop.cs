@@ -15,12 +15,12 @@ public sealed class Shop
     public const string MerchantId = "m1";
     public const string OtherMerchantId = "m2";
 
-    public Shop(string? servedMarkets = null, IProductStore? productStore = null)
+    public Shop(string? servedMarkets = null, IProductStore? productStore = null, Func<IStreamStore, IStreamStore>? wrapStreams = null)
     {
         var markets = new ServedMarkets(servedMarkets);
         ProductStore = productStore ?? Products;
         Catalog = new CatalogService(ProductStore, Events.Object, markets, Clock);
-        Streams = new StreamService(StreamStore, ProductStore, Events.Object, markets, Clock);
+        Streams = new StreamService(wrapStreams?.Invoke(StreamStore) ?? StreamStore, ProductStore, Events.Object, markets, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));

@@ -32,6 +32,25 @@ public class CatalogConcurrencyTests
     }
 
     [Fact]
+    public async Task AddToShowcaseAsync_20InParallelWithoutIfMatchOverALatentStore_LosesNoProduct()
+    {
+        LatentStreamStore? latent = null;
+        var shop = new Shop(wrapStreams: inner => latent = new LatentStreamStore(inner));
+        var stream = await shop.CreateStreamAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < Parallel; i++)
+        {
+            ids.Add((await shop.CreateProductAsync()).Id);
+        }
+
+        await RaceAsync(ids, id => shop.Streams.AddToShowcaseAsync(Callers.Merchant(), stream.Id, new ShowcaseAddInput(id, null), null, None));
+
+        var showcase = (await shop.Streams.GetAsync(stream.Id, None)).Value.Showcase;
+        Assert.Equal(ids.Order(StringComparer.Ordinal), showcase.Order(StringComparer.Ordinal));
+        Assert.True(latent!.Conflicts > 0, "The adds should have raced.");
+    }
+
+    [Fact]
     public async Task ArchiveAsync_20InParallelOnOneProduct_ArchivesOnceAndTellsEventsOnce()
     {
         var shop = new Shop();
