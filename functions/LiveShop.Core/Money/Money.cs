@@ -81,12 +81,16 @@ public readonly record struct Money
         return string.Create(CultureInfo.InvariantCulture, $"{sign}{major}.{minor.ToString(new string('0', Currency.Exponent), CultureInfo.InvariantCulture)}");
     }
 
-    /// <summary>The amount formatted for people in the given culture, e.g. "£12.50" or "150.000 ₫".</summary>
+    /// <summary>
+    /// The amount formatted for people in the given culture, e.g. "£12.50" or "150.000 ₫": the culture's number
+    /// pattern with this amount's currency symbol and exponent (VND in en-GB is "₫150,000", never "£150,000").
+    /// </summary>
     public string Format(CultureInfo culture)
     {
         ArgumentNullException.ThrowIfNull(culture);
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         format.CurrencyDecimalDigits = Currency.Exponent;
+        format.CurrencySymbol = Currencies.Symbol(Currency, culture);
         var amount = (decimal)MinorUnits / MoneyMath.Pow10(Currency.Exponent);
         return amount.ToString("C", format);
     }

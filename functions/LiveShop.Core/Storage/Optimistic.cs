@@ -4,11 +4,17 @@ namespace LiveShop.Core.Storage;
 
 /// <summary>
 /// Read-modify-write under an ETag. With a caller's If-Match the write is tried once against that version;
-/// without one, a lost race is retried on a fresh read (a few times), so no change is ever lost or overwritten.
+/// without one, a lost race is retried on a fresh read (a few times, after a short random pause so that writers
+/// that collided do not collide again at once), so no change is ever lost or overwritten.
 /// </summary>
 public static class Optimistic
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 10;
+
+    /// <summary>The longest pause before the first retry; it doubles for each later one up to <see cref="MaxBackoff"/> (full jitter).</summary>
+    public static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(5);
+
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(100);
 
     /// <param name="read">Reads the current version (throws when missing).</param>
     /// <param name="change">Returns the changed document, or null when there is nothing to write.</param>
@@ -45,12 +51,21 @@ public static class Optimistic
             }
             catch (ConcurrencyConflictException) when (ifMatch is null && attempt < MaxAttempts)
             {
-                // Someone else wrote first: read again and re-apply the change to their version.
+                // Someone else wrote first: read again and re-apply the change to their version. Without the pause,
+                // every loser of a race re-reads at the same moment and they collide again until attempts run out.
             }
             catch (ConcurrencyConflictException)
             {
                 throw LiveShopException.PreconditionFailed($"{what} changed while it was being written; read it again.");
             }
+
+            await Task.Delay(Backoff(attempt));
         }
     }
+
+    /// <summary>A random pause of up to min(BaseBackoff * 2^(attempt - 1), MaxBackoff).</summary>
+#pragma warning disable CA5394 // Jitter, not security: Random.Shared is the right tool.
+    private static TimeSpan Backoff(int attempt) =>
+        Random.Shared.NextDouble() * TimeSpan.FromTicks(Math.Min(BaseBackoff.Ticks << (attempt - 1), MaxBackoff.Ticks));
+#pragma warning restore CA5394
 }

@@ -9,13 +9,16 @@ using LiveShop.Functions.Http;
 namespace LiveShop.Functions.Caching;
 
 /// <summary>
-/// The viewers' hot read, serialised once and kept briefly in memory. Entries carry the generation of their
-/// stream and merchant when they were read; a change in this instance bumps the generation, so a stale
-/// entry is never served here. Other instances see the change within the cache lifetime.
+/// The viewers' hot read, serialised once and kept briefly in memory. Every change in this instance takes the next
+/// number of one sequence and records it as its stream's or merchant's last change; an entry remembers the sequence
+/// number as of just before its load and is served only while neither its stream nor its merchant changed after that
+/// (a change during the load included), so a stale entry is never served here. Other instances see the change within
+/// the cache lifetime.
 /// </summary>
 public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICatalogEvents
 {
-    private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastChanges = new(StringComparer.Ordinal);
+    private long _sequence;
 
     /// <summary>The stream's view as UTF-8 JSON bytes with a strong ETag of those bytes; <paramref name="load"/> reads it on a miss.</summary>
     public async Task<CachedView> GetAsync(string streamId, Func<string, CancellationToken, Task<StreamView>> load, CancellationToken ct)
@@ -26,13 +29,14 @@ public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICa
             return hit;
         }
 
-        var streamGeneration = Generation(key);
+        // Read before loading: the merchant is only known after the load, and a change of its products while the
+        // load runs must still make this entry stale.
+        var asOf = Interlocked.Read(ref _sequence);
         ArgumentNullException.ThrowIfNull(load);
         var view = await load(streamId, ct);
-        var merchantGeneration = Generation("merchant:" + view.MerchantId);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(view, ApiJson.Options);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";
-        var entry = new CachedView(bytes, etag, key, streamGeneration, "merchant:" + view.MerchantId, merchantGeneration);
+        var entry = new CachedView(bytes, etag, key, "merchant:" + view.MerchantId, asOf);
         if (lifetime > TimeSpan.Zero)
         {
             cache.Set(key, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = bytes.Length });
@@ -56,11 +60,16 @@ public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICa
     }
 
     private bool IsCurrent(CachedView view) =>
-        Generation(view.StreamKey) == view.StreamGeneration && Generation(view.MerchantKey) == view.MerchantGeneration;
+        LastChange(view.StreamKey) <= view.AsOf && LastChange(view.MerchantKey) <= view.AsOf;
 
-    private long Generation(string key) => _generations.GetValueOrDefault(key);
+    private long LastChange(string key) => _lastChanges.GetValueOrDefault(key);
 
-    private void Bump(string key) => _generations.AddOrUpdate(key, 1, (_, g) => g + 1);
+    private void Bump(string key)
+    {
+        var change = Interlocked.Increment(ref _sequence);
+        _lastChanges.AddOrUpdate(key, change, (_, last) => Math.Max(last, change));
+    }
 }
 
-public sealed record CachedView(byte[] Json, string ETag, string StreamKey, long StreamGeneration, string MerchantKey, long MerchantGeneration);
+/// <summary>A serialised view, with the keys of what it depends on and the change sequence number as of its load.</summary>
+public sealed record CachedView(byte[] Json, string ETag, string StreamKey, string MerchantKey, long AsOf);

@@ -1,0 +1,40 @@
+using LiveShop.Core.Storage;
+using LiveShop.Core.Streams;
+
+namespace LiveShop.UnitTests.Builders;
+
+/// <summary>
+/// A stream store that yields before every read and replace, the way a network round trip does, so that
+/// concurrent read-modify-writes really interleave (the in-memory store alone completes synchronously).
+/// </summary>
+public sealed class LatentStreamStore(IStreamStore inner) : IStreamStore
+{
+    private int _conflicts;
+
+    public int Conflicts => Volatile.Read(ref _conflicts);
+
+    public async Task<Versioned<LiveStream>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        return await inner.ReadAsync(partitionKey, id, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Versioned<LiveStream>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.ReadManyAsync(partitionKey, ids, cancellationToken);
+
+    public Task<string> CreateAsync(LiveStream document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
+
+    public async Task<string> ReplaceAsync(LiveStream document, string ifMatch, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            return await inner.ReplaceAsync(document, ifMatch, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            Interlocked.Increment(ref _conflicts);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using LiveShop.Core.Errors;
+using LiveShop.Core.Storage;
+using LiveShop.UnitTests.Builders;
+
+namespace LiveShop.UnitTests.Storage;
+
+public class OptimisticTests
+{
+    [Fact]
+    public async Task UpdateAsync_NoRace_WritesTheChangeOnce()
+    {
+        var doc = new Doc("a", "\"1\"");
+
+        var (stored, written) = await Optimistic.UpdateAsync(doc.ReadAsync, v => v + "b", doc.ReplaceAsync, null, "Doc");
+
+        Assert.True(written);
+        Assert.Equal("ab", stored.Value);
+        Assert.Equal(doc.ETag, stored.ETag);
+        Assert.Equal(1, doc.Replaces);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LostRaceWithoutIfMatch_RetriesOnTheFreshVersion()
+    {
+        var doc = new Doc("a", "\"1\"") { ConcurrentWrites = { "a+theirs" } };
+
+        var (stored, written) = await Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, null, "Doc");
+
+        Assert.True(written);
+        Assert.Equal("a+theirs+mine", stored.Value);
+        Assert.Equal("a+theirs+mine", doc.Value);
+        Assert.Equal(2, doc.Reads);
+        Assert.Equal(2, doc.Replaces);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LostRaceWithIfMatch_ThrowsPreconditionFailedWithoutRetry()
+    {
+        var doc = new Doc("a", "\"1\"") { ConcurrentWrites = { "a+theirs" } };
+
+        await Problem.ThrowsAsync(ErrorKind.PreconditionFailed, () => Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, "\"1\"", "Doc"));
+
+        Assert.Equal("a+theirs", doc.Value);
+        Assert.Equal(1, doc.Reads);
+        Assert.Equal(1, doc.Replaces);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StaleIfMatch_ThrowsPreconditionFailedWithoutWriting()
+    {
+        var doc = new Doc("a", "\"2\"");
+
+        var error = await Problem.ThrowsAsync(ErrorKind.PreconditionFailed, () => Optimistic.UpdateAsync(doc.ReadAsync, v => v + "b", doc.ReplaceAsync, "\"1\"", "Doc 'x'"));
+
+        Assert.Contains("Doc 'x'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, doc.Replaces);
+        Assert.Equal("a", doc.Value);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_IfMatchStar_WritesWhateverTheVersion()
+    {
+        var doc = new Doc("a", "\"7\"");
+
+        var (stored, written) = await Optimistic.UpdateAsync(doc.ReadAsync, v => v + "b", doc.ReplaceAsync, "*", "Doc");
+
+        Assert.True(written);
+        Assert.Equal("ab", stored.Value);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_AlwaysLosing_GivesUpAfterMaxAttempts()
+    {
+        var doc = new Doc("a", "\"1\"");
+        for (var i = 0; i < Optimistic.MaxAttempts; i++)
+        {
+            doc.ConcurrentWrites.Add($"theirs{i}");
+        }
+
+        await Problem.ThrowsAsync(ErrorKind.PreconditionFailed, () => Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, null, "Doc"));
+
+        Assert.Equal(Optimistic.MaxAttempts, doc.Replaces);
+        Assert.Equal($"theirs{Optimistic.MaxAttempts - 1}", doc.Value);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LosingAllButTheLastAttempt_Succeeds()
+    {
+        var doc = new Doc("a", "\"1\"");
+        for (var i = 0; i < Optimistic.MaxAttempts - 1; i++)
+        {
+            doc.ConcurrentWrites.Add($"theirs{i}");
+        }
+
+        var (stored, _) = await Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, null, "Doc");
+
+        Assert.Equal($"theirs{Optimistic.MaxAttempts - 2}+mine", stored.Value);
+        Assert.Equal(Optimistic.MaxAttempts, doc.Replaces);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ChangeReturnsNull_WritesNothing()
+    {
+        var doc = new Doc("a", "\"1\"");
+
+        var (stored, written) = await Optimistic.UpdateAsync(doc.ReadAsync, _ => null, doc.ReplaceAsync, null, "Doc");
+
+        Assert.False(written);
+        Assert.Equal("a", stored.Value);
+        Assert.Equal("\"1\"", stored.ETag);
+        Assert.Equal(0, doc.Replaces);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ChangeThrows_PropagatesWithoutWriting()
+    {
+        var doc = new Doc("a", "\"1\"");
+
+        await Problem.ThrowsAsync(ErrorKind.Conflict, () => Optimistic.UpdateAsync<string>(
+            doc.ReadAsync, _ => throw LiveShopException.Conflict("No", "Not allowed."), doc.ReplaceAsync, null, "Doc"));
+
+        Assert.Equal(0, doc.Replaces);
+    }
+
+    /// <summary>A one-document store; each queued concurrent write lands just before our next replace, which then conflicts.</summary>
+    private sealed class Doc(string value, string etag)
+    {
+        private int _version = int.Parse(etag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
+
+        public string Value { get; private set; } = value;
+
+        public string ETag { get; private set; } = etag;
+
+        public List<string> ConcurrentWrites { get; } = [];
+
+        public int Reads { get; private set; }
+
+        public int Replaces { get; private set; }
+
+        public Task<Versioned<string>> ReadAsync()
+        {
+            Reads++;
+            return Task.FromResult(new Versioned<string>(Value, ETag));
+        }
+
+        public Task<string> ReplaceAsync(string value, string ifMatch)
+        {
+            Replaces++;
+            if (ConcurrentWrites.Count > 0)
+            {
+                Write(ConcurrentWrites[0]);
+                ConcurrentWrites.RemoveAt(0);
+            }
+
+            if (ifMatch != ETag)
+            {
+                throw new ConcurrencyConflictException();
+            }
+
+            Write(value);
+            return Task.FromResult(ETag);
+        }
+
+        private void Write(string value)
+        {
+            Value = value;
+            ETag = $"\"{++_version}\"";
+        }
+    }
+}
