@@ -8,7 +8,7 @@ namespace LiveShop.StorageContractTests.Cosmos;
 public sealed class CosmosFixture : IAsyncLifetime
 {
     /// <summary>Any well-formed key works: the local server does not check signatures.</summary>
-    private const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    public const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
     private CosmosServerProcess? _server;
     private CosmosClient? _client;
@@ -16,6 +16,9 @@ public sealed class CosmosFixture : IAsyncLifetime
     public CosmosRequestCounter Requests { get; } = new();
 
     public CosmosClient Client => _client ?? throw new InvalidOperationException("The fixture has not started.");
+
+    /// <summary>The local server's endpoint, for clients other than <see cref="Client"/>.</summary>
+    public string Endpoint => _server?.Endpoint ?? throw new InvalidOperationException("The fixture has not started.");
 
     public string DatabaseName { get; } = $"contract-{Guid.NewGuid():N}";
 
