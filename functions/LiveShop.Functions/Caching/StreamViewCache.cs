@@ -18,21 +18,45 @@ namespace LiveShop.Functions.Caching;
 public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICatalogEvents
 {
     private readonly ConcurrentDictionary<string, long> _lastChanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CachedView>>> _loading = new(StringComparer.Ordinal);
     private long _sequence;
 
-    /// <summary>The stream's view as UTF-8 JSON bytes with a strong ETag of those bytes; <paramref name="load"/> reads it on a miss.</summary>
+    /// <summary>
+    /// The stream's view as UTF-8 JSON bytes with a strong ETag of those bytes; <paramref name="load"/> reads it on a miss.
+    /// Concurrent misses of one stream share one load (so an expiry under load costs one read, not one per viewer).
+    /// </summary>
     public async Task<CachedView> GetAsync(string streamId, Func<string, CancellationToken, Task<StreamView>> load, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(load);
         var key = "stream:" + streamId;
         if (cache.TryGetValue(key, out CachedView? hit) && hit is not null && IsCurrent(hit))
         {
             return hit;
         }
 
+        // The shared load must not die with the first caller's request, so it runs uncancelled; each caller stops
+        // waiting when its own request ends.
+        var arrived = Interlocked.Read(ref _sequence);
+        var flight = _loading.GetOrAdd(key, _ => new Lazy<Task<CachedView>>(() => LoadAsync(key, streamId, load, CancellationToken.None)));
+        try
+        {
+            var entry = await flight.Value.WaitAsync(ct);
+
+            // A load that began before this caller arrived, with a change of its stream or merchant since, may be
+            // older than what this caller has already seen elsewhere: load afresh.
+            return entry.AsOf >= arrived || IsCurrent(entry) ? entry : await LoadAsync(key, streamId, load, ct);
+        }
+        finally
+        {
+            _loading.TryRemove(KeyValuePair.Create(key, flight));
+        }
+    }
+
+    private async Task<CachedView> LoadAsync(string key, string streamId, Func<string, CancellationToken, Task<StreamView>> load, CancellationToken ct)
+    {
         // Read before loading: the merchant is only known after the load, and a change of its products while the
         // load runs must still make this entry stale.
         var asOf = Interlocked.Read(ref _sequence);
-        ArgumentNullException.ThrowIfNull(load);
         var view = await load(streamId, ct);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(view, ApiJson.Options);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";
