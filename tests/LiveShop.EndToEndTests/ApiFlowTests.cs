@@ -88,7 +88,8 @@ public sealed class ApiFlowTests(RunnerFixture runner)
         }
         while (token is not null);
 
-        Assert.Equal(ids.Skip(1).Reverse(), seen);
+        // Newest first: ids sort by creation time to the millisecond (UUIDv7); within one millisecond, by id.
+        Assert.Equal(ids.Skip(1).OrderDescending(StringComparer.Ordinal), seen);
     }
 
     [Fact]
