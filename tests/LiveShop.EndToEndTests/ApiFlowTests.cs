@@ -131,6 +131,26 @@ public sealed class ApiFlowTests(RunnerFixture runner)
     }
 
     [Fact]
+    public async Task Showcase_ReorderWithTheVersionViewersSee_SucceedsOnceThenIsStale()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var token = runner.MerchantToken(merchant);
+        var (stream, etag) = await runner.CreateStreamAsync(merchant);
+        var (first, _) = await runner.CreateProductAsync(merchant);
+        var (second, _) = await runner.CreateProductAsync(merchant);
+        using var set = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseInput([first, second]), etag);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+
+        var read = await ReadViewAsync(stream);
+        using var reordered = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseInput([second, first]), read.Version);
+        using var again = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseInput([first]), read.Version);
+
+        Assert.Equal(HttpStatusCode.OK, reordered.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, again.StatusCode);
+        Assert.Equal([second, first], (await ReadViewAsync(stream)).Showcase.Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task GetStream_IfNoneMatchCurrentEtag_Answers304()
     {
         var merchant = RunnerFixture.NewMerchantId();

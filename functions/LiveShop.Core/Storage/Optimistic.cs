@@ -36,7 +36,7 @@ public static class Optimistic
             var current = await read();
             if (ifMatch is not null && ifMatch != "*" && ifMatch != current.ETag)
             {
-                throw LiveShopException.PreconditionFailed($"{what} changed since ETag {ifMatch}; read it again (its ETag is now {current.ETag}).");
+                throw LiveShopException.PreconditionFailed($"{what} changed since ETag {ifMatch}; read it again and re-apply your change.");
             }
 
             var updated = change(current.Value);

@@ -98,11 +98,12 @@ public sealed class StreamService(
     /// <summary>The viewers' hot read: one point read of the stream and one ReadMany of its showcase products.</summary>
     public async Task<StreamView> GetViewAsync(string streamId, CancellationToken ct)
     {
-        var stream = (await GetAsync(streamId, ct)).Value;
+        var stored = await GetAsync(streamId, ct);
+        var stream = stored.Value;
         var showcase = stream.Showcase.Count == 0
             ? []
             : await products.ReadManyAsync(stream.MerchantId, stream.Showcase, ct);
-        return StreamView.From(stream, showcase.Select(p => p.Value));
+        return StreamView.From(stored, showcase.Select(p => p.Value));
     }
 
     private async Task<Versioned<LiveStream>> GetOwnedAsync(Caller caller, string streamId, CancellationToken ct)

@@ -1,10 +1,16 @@
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Storage;
 
 namespace LiveShop.Core.Streams;
 
-/// <summary>What a viewer loads when joining a stream: the stream and its showcase products, in showcase order.</summary>
+/// <summary>
+/// What a viewer loads when joining a stream: the stream and its showcase products, in showcase order.
+/// <see cref="Version"/> is the stream's stored ETag: the value a merchant sends as If-Match to change the stream
+/// (the response's own ETag is of the whole view, products included, for caching).
+/// </summary>
 public sealed record StreamView(
     string Id,
+    string Version,
     string MerchantId,
     string Market,
     string Title,
@@ -17,9 +23,10 @@ public sealed record StreamView(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>Builds the view; products that are missing or archived are left out of the showcase.</summary>
-    public static StreamView From(LiveStream stream, IEnumerable<Product> products)
+    public static StreamView From(Versioned<LiveStream> stored, IEnumerable<Product> products)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(stored);
+        var stream = stored.Value;
         var byId = products.Where(p => !p.IsArchived).ToDictionary(p => p.Id, StringComparer.Ordinal);
         var showcase = stream.Showcase
             .Select(id => byId.GetValueOrDefault(id))
@@ -28,6 +35,7 @@ public sealed record StreamView(
             .ToList();
         return new(
             stream.Id,
+            stored.ETag,
             stream.MerchantId,
             stream.Market,
             stream.Title,
