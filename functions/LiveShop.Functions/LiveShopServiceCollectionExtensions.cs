@@ -37,25 +37,34 @@ public static class LiveShopServiceCollectionExtensions
 
     private static void AddLiveShopStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration[SettingNames.StorageProvider] ?? "InMemory";
+        var provider = configuration[SettingNames.StorageProvider] ?? StorageProviders.InMemory;
+        var emulator = configuration.GetValue<bool>(SettingNames.CosmosEmulator);
+        if (AzureHost.IsAzure)
+        {
+            // In-memory data would differ per instance, and keys and emulators are for development only.
+            AzureHost.Refuse(provider != StorageProviders.Cosmos, $"{SettingNames.StorageProvider} must be {StorageProviders.Cosmos} in Azure (it is '{provider}').");
+            AzureHost.Refuse(!string.IsNullOrEmpty(configuration[SettingNames.CosmosKey]), $"{SettingNames.CosmosKey} is for local servers; in Azure the app uses its managed identity.");
+            AzureHost.Refuse(emulator, $"{SettingNames.CosmosEmulator} is for local servers only.");
+        }
+
         switch (provider)
         {
-            case "InMemory":
+            case StorageProviders.InMemory:
                 services.AddSingleton<IProductStore, InMemoryProductStore>();
                 services.AddSingleton<IStreamStore, InMemoryStreamStore>();
                 break;
-            case "Cosmos":
+            case StorageProviders.Cosmos:
                 services.AddLiveShopCosmos(new CosmosOptions
                 {
                     Endpoint = configuration[SettingNames.CosmosEndpoint] is { Length: > 0 } endpoint
                         ? endpoint
-                        : throw new InvalidOperationException($"{SettingNames.CosmosEndpoint} is required when {SettingNames.StorageProvider} is Cosmos."),
+                        : throw new InvalidOperationException($"{SettingNames.CosmosEndpoint} is required when {SettingNames.StorageProvider} is {StorageProviders.Cosmos}."),
                     Key = configuration[SettingNames.CosmosKey],
-                    Emulator = configuration.GetValue<bool>(SettingNames.CosmosEmulator),
+                    Emulator = emulator,
                 });
                 break;
             default:
-                throw new InvalidOperationException($"{SettingNames.StorageProvider} must be InMemory or Cosmos (it is '{provider}').");
+                throw new InvalidOperationException($"{SettingNames.StorageProvider} must be {StorageProviders.InMemory} or {StorageProviders.Cosmos} (it is '{provider}').");
         }
     }
 }

@@ -31,7 +31,7 @@ public static class LocalRunnerApp
         {
             InitialData = new Dictionary<string, string?>
             {
-                [SettingNames.StorageProvider] = "InMemory",
+                [SettingNames.StorageProvider] = StorageProviders.InMemory,
                 [SettingNames.AuthIssuer] = DevIssuer,
                 [SettingNames.AuthAudience] = DevAudience,
                 [SettingNames.AuthDevSigningKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -43,6 +43,11 @@ public static class LocalRunnerApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
         {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        if (builder.Configuration.GetValue<bool>(SettingNames.CosmosEmulator))
+        {
+            LocalCosmos.Prepare();
         }
 
         builder.Services.AddLiveShop(builder.Configuration);
@@ -62,21 +67,23 @@ public static class LocalRunnerApp
         return app;
     }
 
-    /// <summary>Seeds demo data (unless LocalRunner:Seed is false) and returns the demo stream id, or null.</summary>
+    /// <summary>
+    /// Readies storage (a local Cosmos server starts empty: its containers are created here; in Azure, infra/
+    /// creates them), then seeds demo data unless LocalRunner:Seed is false. Returns the demo stream id, or null.
+    /// </summary>
     public static async Task<string?> SeedAsync(WebApplication app, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var services = app.Services;
+        if (app.Configuration[SettingNames.StorageProvider] == StorageProviders.Cosmos && app.Configuration.GetValue<bool>(SettingNames.CosmosEmulator))
+        {
+            await CosmosStorageInitializer.EnsureCreatedAsync(
+                services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct);
+        }
+
         if (!app.Configuration.GetValue<bool>(SeedSetting))
         {
             return null;
-        }
-
-        var services = app.Services;
-        if (app.Configuration[SettingNames.StorageProvider] == "Cosmos" && app.Configuration.GetValue<bool>(SettingNames.CosmosEmulator))
-        {
-            // A local Cosmos server starts empty; in Azure, infra/ creates the database and containers.
-            await CosmosStorageInitializer.EnsureCreatedAsync(
-                services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct);
         }
 
         return await DemoData.SeedAsync(

@@ -7,21 +7,9 @@ namespace LiveShop.Azure.Cosmos;
 /// <summary>Builds the one <see cref="CosmosClient"/> the app uses, serialising documents with <see cref="StorageJson.Options"/>.</summary>
 public static class CosmosClientFactory
 {
-    /// <summary>
-    /// Makes the SDK build query plans itself instead of asking the service. Local servers cannot answer the
-    /// query-plan request; the SDK reads this variable from the process environment, so it is set (for the whole
-    /// process) before an emulator client is created, and left alone for real accounts.
-    /// </summary>
-    public const string QueryPlanInteropVariable = "AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX";
-
     public static CosmosClient Create(CosmosOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Emulator)
-        {
-            Environment.SetEnvironmentVariable(QueryPlanInteropVariable, "true");
-        }
-
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "liveshop",
@@ -35,7 +23,7 @@ public static class CosmosClientFactory
         }
 
         return string.IsNullOrEmpty(options.Key)
-            ? new CosmosClient(options.Endpoint, new DefaultAzureCredential(), clientOptions)
+            ? new CosmosClient(options.Endpoint, new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned), clientOptions)
             : new CosmosClient(options.Endpoint, options.Key, clientOptions);
     }
 

@@ -8,13 +8,12 @@ public sealed class CosmosOptions
     /// <summary>The account endpoint, https://ACCOUNT.documents.azure.com:443/ (or a local server's address).</summary>
     public required string Endpoint { get; init; }
 
-    /// <summary>An account key, for local servers only; when empty the client signs in with DefaultAzureCredential (managed identity in Azure).</summary>
+    /// <summary>An account key, for local servers only; when empty the client signs in with the app's system-assigned managed identity.</summary>
     public string? Key { get; init; }
 
     /// <summary>
     /// A local server (emulator or @vercel/cosmosdb-server): gateway mode, this endpoint only, its self-signed
-    /// certificate accepted. Creating a client for it also sets the process environment variable
-    /// AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX=true (see <see cref="CosmosClientFactory"/>), because such servers cannot plan queries.
+    /// certificate accepted. Development only: the app refuses it in Azure.
     /// </summary>
     public bool Emulator { get; init; }
 

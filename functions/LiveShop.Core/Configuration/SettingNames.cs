@@ -49,3 +49,10 @@ public static class SettingNames
     /// <summary>The name as written in app settings and environment variables.</summary>
     public static string AsEnvironmentVariable(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
 }
+
+/// <summary>The values of <see cref="SettingNames.StorageProvider"/>.</summary>
+public static class StorageProviders
+{
+    public const string InMemory = "InMemory";
+    public const string Cosmos = "Cosmos";
+}

@@ -9,9 +9,6 @@ namespace LiveShop.Functions.Identity;
 /// <summary>Builds token validation from settings: OIDC metadata of Auth:Issuer, or Auth:DevSigningKey for local development.</summary>
 public static class AuthOptions
 {
-    /// <summary>App Service sets this on every deployed app; a development key is refused there.</summary>
-    private const string AzureHostMarker = "WEBSITE_SITE_NAME";
-
     public static TokenValidationParameters Build(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -32,10 +29,7 @@ public static class AuthOptions
         var devKey = configuration[SettingNames.AuthDevSigningKey];
         if (!string.IsNullOrEmpty(devKey))
         {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AzureHostMarker)))
-            {
-                throw new InvalidOperationException($"{SettingNames.AuthDevSigningKey} is for local development only and must not be set in Azure.");
-            }
+            AzureHost.Refuse(AzureHost.IsAzure, $"{SettingNames.AuthDevSigningKey} is for local development only and must not be set in Azure.");
 
             parameters.IssuerSigningKey = DevSigningKey(devKey);
             parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];

@@ -27,6 +27,7 @@ public sealed class CosmosFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await CosmosServerProcess.StartAsync();
+        LiveShop.LocalRunner.LocalCosmos.Prepare();
         _client = CosmosClientFactory.Create(new CosmosOptions
         {
             Endpoint = _server.Endpoint,

@@ -1,0 +1,52 @@
+using LiveShop.Core.Configuration;
+using LiveShop.Functions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveShop.UnitTests.Hosting;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessEnvironmentCollection
+{
+    public const string Name = "process environment";
+}
+
+/// <summary>In Azure, development-only settings stop the app at start-up instead of running it unsafely.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
+public sealed class AzureHostRefusalTests : IDisposable
+{
+    private static readonly Dictionary<string, string?> Production = new()
+    {
+        [SettingNames.StorageProvider] = StorageProviders.Cosmos,
+        [SettingNames.CosmosEndpoint] = "https://account.documents.azure.com:443/",
+        [SettingNames.AuthIssuer] = "https://login.example.com/tenant/v2.0",
+        [SettingNames.AuthAudience] = "api://liveshop",
+    };
+
+    public AzureHostRefusalTests() => Environment.SetEnvironmentVariable(AzureHost.Marker, "liveshop-test-app");
+
+    public void Dispose() => Environment.SetEnvironmentVariable(AzureHost.Marker, null);
+
+    [Fact]
+    public void AddLiveShop_InAzureWithProductionSettings_Starts()
+    {
+        var services = new ServiceCollection().AddLiveShop(Configuration([]));
+
+        Assert.Contains(services, d => d.ServiceType == typeof(LiveShop.Core.Catalog.IProductStore));
+    }
+
+    [Theory]
+    [InlineData("Storage:Provider", "InMemory")]
+    [InlineData("Cosmos:Key", "a-key")]
+    [InlineData("Cosmos:Emulator", "true")]
+    [InlineData("Auth:DevSigningKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    public void AddLiveShop_InAzureWithDevelopmentSetting_Refuses(string setting, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLiveShop(Configuration(new() { [setting] = value })));
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> overrides) =>
+        new ConfigurationBuilder().AddInMemoryCollection(Production).AddInMemoryCollection(overrides).Build();
+}
