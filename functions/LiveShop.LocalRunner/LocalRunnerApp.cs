@@ -60,9 +60,10 @@ public static class LocalRunnerApp
 
         var app = builder.Build();
         var functions = FunctionEndpoints.Discover(typeof(LiveShopServiceCollectionExtensions).Assembly);
-        FunctionEndpoints.Map(app, functions, HostJson.RoutePrefix(AppContext.BaseDirectory));
+        var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
+        FunctionEndpoints.Map(app, functions, routePrefix);
         app.MapPost("/dev/token", IssueToken);
-        app.MapFallback("api/{**path}", context => Problems.From(
+        app.MapFallback(routePrefix + "/{**path}", context => Problems.From(
             LiveShopException.NotFound("Route", context.Request.Path), context).ExecuteAsync(context));
         return app;
     }
@@ -121,6 +122,9 @@ public static class LocalRunnerApp
 /// <summary>Reads the route prefix from the function app's host.json, as the Functions host does.</summary>
 public static class HostJson
 {
+    /// <summary>The route prefix of the function app whose build output (with host.json) is in this process's directory.</summary>
+    public static string Prefix { get; } = RoutePrefix(AppContext.BaseDirectory);
+
     public static string RoutePrefix(string directory)
     {
         var path = Path.Combine(directory, "host.json");

@@ -1,4 +1,5 @@
 using LiveShop.Core.Identity;
+using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 
 var app = LocalRunnerApp.Build(args);
@@ -9,9 +10,9 @@ var url = app.Urls.FirstOrDefault() ?? LocalRunnerApp.DefaultUrl;
 
 Console.WriteLine($"""
 
-    LiveShop local runner on {url} (route prefix /api)
-    {(streamId is null ? "No demo data (LocalRunner:Seed=false)." : $"Demo live stream:  GET {url}/api/streams/{streamId}")}
-    Demo products:     GET {url}/api/merchants/{DemoData.MerchantId}/products
+    LiveShop local runner on {url} (route prefix /{HostJson.Prefix})
+    {(streamId is null ? "No demo data (LocalRunner:Seed=false)." : $"Demo live stream:  GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId)}")}
+    Demo products:     GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.MerchantProducts, DemoData.MerchantId)}
 
     Development tokens (valid 12 h; more from POST {url}/dev/token {"{"}"role":"merchant","merchantId":"m1"{"}"}):
       merchant {DemoData.MerchantId}:

@@ -81,7 +81,7 @@ public sealed class ApiFlowTests(RunnerFixture runner)
         do
         {
             var query = "?pageSize=2" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
-            var page = (await runner.Client.GetFromJsonAsync<ProductPageView>($"/api/{Routes.Format(Routes.MerchantProducts, merchant)}{query}", ApiJson.Options))!;
+            var page = (await runner.Client.GetFromJsonAsync<ProductPageView>(RunnerFixture.Url(Routes.Format(Routes.MerchantProducts, merchant)) + query, ApiJson.Options))!;
             Assert.True(page.Items.Count <= 2);
             seen.AddRange(page.Items.Select(p => p.Id));
             token = page.ContinuationToken;
@@ -178,5 +178,5 @@ public sealed class ApiFlowTests(RunnerFixture runner)
     }
 
     private async Task<StreamView> ReadViewAsync(string stream) =>
-        (await runner.Client.GetFromJsonAsync<StreamView>($"/api/{Routes.Format(Routes.Stream, stream)}", ApiJson.Options))!;
+        (await runner.Client.GetFromJsonAsync<StreamView>(RunnerFixture.Url(Routes.Format(Routes.Stream, stream)), ApiJson.Options))!;
 }

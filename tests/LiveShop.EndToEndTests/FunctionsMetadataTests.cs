@@ -19,7 +19,7 @@ public sealed class FunctionsMetadataTests(RunnerFixture runner)
         foreach (var function in declared)
         {
             Assert.True(served.TryGetValue(function.Name, out var endpoint), $"Function {function.Name} is not served by the local runner.");
-            Assert.Equal("api/" + function.Route, endpoint.Route);
+            Assert.Equal($"{HostJson.Prefix}/{function.Route}", endpoint.Route);
             Assert.Equal(function.Methods.Order(), endpoint.Methods.Order());
         }
 

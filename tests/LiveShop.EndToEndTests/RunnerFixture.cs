@@ -62,9 +62,12 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public string ViewerToken(string viewerId = "viewer-1") => Tokens.Issue(viewerId, Role.Viewer);
 
+    /// <summary>The path of a function route under the host's route prefix (from host.json).</summary>
+    public static string Url(string route) => $"/{HostJson.Prefix}/{route}";
+
     public static HttpRequestMessage Request(HttpMethod method, string route, string? token = null, object? body = null, string? ifMatch = null)
     {
-        var request = new HttpRequestMessage(method, "/api/" + route);
+        var request = new HttpRequestMessage(method, Url(route));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -92,6 +95,7 @@ public sealed class RunnerFixture : IAsyncLifetime
         using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, merchantId), MerchantToken(merchantId), Inputs.Product(market, price, stock));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var view = (await response.Content.ReadFromJsonAsync<ProductView>(ApiJson.Options))!;
+        Assert.Equal(Url(Routes.Format(Routes.MerchantProduct, merchantId, view.Id)), response.Headers.Location?.OriginalString);
         return (view.Id, response.Headers.ETag!.Tag);
     }
 
@@ -101,6 +105,7 @@ public sealed class RunnerFixture : IAsyncLifetime
         using var response = await SendAsync(HttpMethod.Post, Routes.Streams, MerchantToken(merchantId), Inputs.Stream(market));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var stream = (await response.Content.ReadFromJsonAsync<LiveStream>(ApiJson.Options))!;
+        Assert.Equal(Url(Routes.Format(Routes.Stream, stream.Id)), response.Headers.Location?.OriginalString);
         return (stream.Id, response.Headers.ETag!.Tag);
     }
 }

@@ -35,7 +35,7 @@ public sealed class LocalRunnerOnCosmosTests(CosmosFixture cosmos)
             BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
         };
 
-        using var response = await client.GetAsync($"/api/{Routes.Format(Routes.Stream, streamId!)}");
+        using var response = await client.GetAsync($"/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId!)}");
 
         Assert.IsType<CosmosProductStore>(app.Services.GetRequiredService<IProductStore>());
         Assert.IsType<CosmosStreamStore>(app.Services.GetRequiredService<IStreamStore>());

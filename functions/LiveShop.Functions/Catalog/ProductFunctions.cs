@@ -16,7 +16,7 @@ public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catal
         {
             var caller = await api.CallerAsync();
             var created = await catalog.CreateAsync(caller, merchantId, await api.BodyAsync<ProductInput>(ct), ct);
-            return api.Created($"/api/{Routes.Format(Routes.MerchantProduct, merchantId, created.Value.Id)}", ProductView.From(created.Value), created.ETag);
+            return api.Created(created.Value.Id, ProductView.From(created.Value), created.ETag);
         });
 
     [Function(nameof(ReplaceProduct))]

@@ -144,11 +144,11 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
         return TypedResults.Json(body, ApiJson.Options);
     }
 
-    /// <summary>201 with a Location, the body and the ETag of the stored version.</summary>
-    public IResult Created<T>(string location, T body, string etag)
+    /// <summary>201 with the body, the ETag of the stored version and a Location: this (collection) URL plus the new id.</summary>
+    public IResult Created<T>(string id, T body, string etag)
     {
         request.HttpContext.Response.Headers.ETag = etag;
-        request.HttpContext.Response.Headers.Location = location;
+        request.HttpContext.Response.Headers.Location = $"{request.PathBase}{request.Path.Value?.TrimEnd('/')}/{Uri.EscapeDataString(id)}";
         return TypedResults.Json(body, ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
 

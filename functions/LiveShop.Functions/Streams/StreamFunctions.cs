@@ -16,7 +16,7 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         {
             var caller = await api.CallerAsync();
             var created = await streams.CreateAsync(caller, await api.BodyAsync<StreamInput>(ct), ct);
-            return api.Created($"/api/{Routes.Format(Routes.Stream, created.Value.Id)}", created.Value, created.ETag);
+            return api.Created(created.Value.Id, created.Value, created.ETag);
         });
 
     [Function(nameof(StartStream))]
