@@ -28,6 +28,12 @@ public static class FunctionEndpoints
                     continue;
                 }
 
+                if (trigger.AuthLevel != AuthorizationLevel.Anonymous)
+                {
+                    throw new NotSupportedException(
+                        $"Function {function.Name} uses authorization level {trigger.AuthLevel}; the app authenticates callers with bearer tokens, so every function must be Anonymous.");
+                }
+
                 var verbs = (trigger.Methods ?? ["get", "post", "put", "delete", "patch", "head", "options"])
                     .Select(m => m.ToUpperInvariant()).ToList();
                 functions.Add(new HttpFunction(function.Name, type, method, trigger.Route ?? function.Name, verbs));

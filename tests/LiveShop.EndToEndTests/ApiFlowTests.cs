@@ -151,6 +151,50 @@ public sealed class ApiFlowTests(RunnerFixture runner)
     }
 
     [Fact]
+    public async Task ReplaceProduct_WeakIfMatch_NeverMatches412()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (id, etag) = await runner.CreateProductAsync(merchant);
+
+        using var response = await runner.SendAsync(
+            HttpMethod.Put, Routes.Format(Routes.MerchantProduct, merchant, id), runner.MerchantToken(merchant), Inputs.Product(title: "Weak"), "W/" + etag);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateProduct_DuplicateJsonProperty_Answers400()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        using var request = RunnerFixture.Request(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, merchant), runner.MerchantToken(merchant));
+        var json = JsonSerializer.Serialize(Inputs.Product("uk"), ApiJson.Options);
+        request.Content = new StringContent("{\"market\":\"us\"," + json[1..], System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await runner.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await runner.Client.GetFromJsonAsync<ProductPageView>(RunnerFixture.Url(Routes.Format(Routes.MerchantProducts, merchant)), ApiJson.Options))!.Items);
+    }
+
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("W/{0}")]
+    [InlineData("\"other\", {0}")]
+    [InlineData("*")]
+    public async Task GetStream_IfNoneMatchNamingCurrentEtag_Answers304(string header)
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, _) = await runner.CreateStreamAsync(merchant);
+        using var first = await runner.SendAsync(HttpMethod.Get, Routes.Format(Routes.Stream, stream));
+
+        using var request = RunnerFixture.Request(HttpMethod.Get, Routes.Format(Routes.Stream, stream));
+        request.Headers.TryAddWithoutValidation("If-None-Match", string.Format(System.Globalization.CultureInfo.InvariantCulture, header, first.Headers.ETag!.Tag));
+        using var second = await runner.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+    }
+
+    [Fact]
     public async Task GetStream_IfNoneMatchCurrentEtag_Answers304()
     {
         var merchant = RunnerFixture.NewMerchantId();

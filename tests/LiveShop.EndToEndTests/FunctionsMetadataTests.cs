@@ -27,6 +27,12 @@ public sealed class FunctionsMetadataTests(RunnerFixture runner)
     }
 
     [Fact]
+    public void FunctionsMetadata_EveryHttpFunctionIsAnonymous_TheAppAuthenticatesBearerTokensItself()
+    {
+        Assert.All(FunctionsMetadata.HttpFunctions(), f => Assert.Equal("Anonymous", f.AuthLevel));
+    }
+
+    [Fact]
     public void FunctionsMetadata_DeclaresOnlyTriggersTheRunnerServes()
     {
         var triggers = FunctionsMetadata.All().Select(f => f.TriggerType).Distinct().ToList();
@@ -46,7 +52,7 @@ public sealed class FunctionsMetadataTests(RunnerFixture runner)
 /// <summary>Reads functions.metadata, the file the Functions SDK generates for the host, from the function app's build output.</summary>
 public static class FunctionsMetadata
 {
-    public sealed record DeclaredFunction(string Name, string TriggerType, string Route, IReadOnlyList<string> Methods);
+    public sealed record DeclaredFunction(string Name, string TriggerType, string Route, IReadOnlyList<string> Methods, string? AuthLevel);
 
     public static IReadOnlyList<DeclaredFunction> HttpFunctions() => All().Where(f => f.TriggerType == "httpTrigger").ToList();
 
@@ -61,7 +67,8 @@ public static class FunctionsMetadata
                 ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToList()
                 : [];
             var route = trigger.TryGetProperty("route", out var r) ? r.GetString()! : function.GetProperty("name").GetString()!;
-            return new DeclaredFunction(function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods);
+            var authLevel = trigger.TryGetProperty("authLevel", out var level) ? level.GetString() : null;
+            return new DeclaredFunction(function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods, authLevel);
         }).ToList();
     }
 

@@ -112,7 +112,8 @@ public sealed class CatalogService(IProductStore products, ICatalogEvents events
             change,
             (product, etag) => products.ReplaceAsync(product, etag, ct),
             ifMatch,
-            $"Product '{productId}'");
+            $"Product '{productId}'",
+            ct);
         if (written)
         {
             await events.ProductChangedAsync(stored.Value, ct);

@@ -85,7 +85,10 @@ public static class ProductRules
         foreach (var (name, value) in given)
         {
             var key = v.Text($"{path}.attributes", name, 1, MaxAttributeNameLength);
-            attributes[key] = v.Text($"{path}.attributes.{name}", value, 1, MaxAttributeValueLength);
+            if (!attributes.TryAdd(key, v.Text($"{path}.attributes.{name}", value, 1, MaxAttributeValueLength)))
+            {
+                v.Add($"{path}.attributes", $"'{key}' appears more than once (names are compared after trimming spaces).");
+            }
         }
 
         v.Range($"{path}.stockOnHand", input.StockOnHand, 0, MaxStock);

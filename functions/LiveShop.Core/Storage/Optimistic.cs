@@ -25,7 +25,8 @@ public static class Optimistic
         Func<T, T?> change,
         Func<T, string, Task<string>> replace,
         string? ifMatch,
-        string what)
+        string what,
+        CancellationToken cancellationToken = default)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -54,12 +55,17 @@ public static class Optimistic
                 // Someone else wrote first: read again and re-apply the change to their version. Without the pause,
                 // every loser of a race re-reads at the same moment and they collide again until attempts run out.
             }
+            catch (ConcurrencyConflictException) when (ifMatch is not null)
+            {
+                throw LiveShopException.PreconditionFailed($"{what} changed while it was being written; read it again and re-apply your change.");
+            }
             catch (ConcurrencyConflictException)
             {
-                throw LiveShopException.PreconditionFailed($"{what} changed while it was being written; read it again.");
+                // The caller set no precondition, so a 412 would be wrong: it is contention, and a later retry can succeed.
+                throw new LiveShopException(ErrorKind.Unavailable, "Too many concurrent changes", $"{what} is being changed by many requests at once; retry shortly.");
             }
 
-            await Task.Delay(Backoff(attempt));
+            await Task.Delay(Backoff(attempt), cancellationToken);
         }
     }
 

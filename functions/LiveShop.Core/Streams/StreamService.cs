@@ -128,7 +128,8 @@ public sealed class StreamService(
             change,
             (stream, etag) => streams.ReplaceAsync(stream, etag, ct),
             ifMatch,
-            $"Stream '{streamId}'");
+            $"Stream '{streamId}'",
+            ct);
         if (written)
         {
             await events.StreamChangedAsync(stored.Value, ct);

@@ -12,5 +12,6 @@ public static class ApiJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 16,
+        AllowDuplicateProperties = false,
     };
 }

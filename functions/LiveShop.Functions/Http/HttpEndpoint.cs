@@ -56,12 +56,17 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
 {
     public HttpRequest Http => request;
 
-    /// <summary>The If-Match header, without weak prefix; null when absent.</summary>
-    public string? IfMatch => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString().Trim() switch
-    {
-        var tag when tag.StartsWith("W/", StringComparison.Ordinal) => tag[2..],
-        var tag => tag,
-    };
+    /// <summary>
+    /// The If-Match header as sent; null when absent. It is compared strongly (RFC 9110): a weak tag (W/"...") or a
+    /// list never equals a stored ETag, so such a request fails its precondition rather than skipping it.
+    /// </summary>
+    public string? IfMatch => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString().Trim();
+
+    /// <summary>Whether If-None-Match names <paramref name="etag"/> (weak comparison, lists and * allowed, RFC 9110).</summary>
+    public bool IfNoneMatch(string etag) =>
+        request.Headers.IfNoneMatch.ToString()
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(tag => tag == "*" || (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag) == etag);
 
     /// <summary>The authenticated caller; 401 when no valid bearer token was sent.</summary>
     public async Task<Caller> CallerAsync() =>

@@ -30,6 +30,10 @@ public static class Problems
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
 
         return Create(context, status, error.Title, error.Message, error.Errors);
     }

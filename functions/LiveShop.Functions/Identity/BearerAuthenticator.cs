@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Validation;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -77,6 +78,11 @@ public sealed class BearerAuthenticator(TokenValidationParameters parameters) : 
         if (roles[0] == Role.Merchant && string.IsNullOrEmpty(merchantId))
         {
             throw LiveShopException.Forbidden("A merchant token must carry the merchant_id claim.");
+        }
+
+        if (roles[0] == Role.Merchant && !Identifiers.IsValid(merchantId))
+        {
+            throw LiveShopException.Forbidden("The merchant_id claim must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
         }
 
         return new Caller(subject, roles[0], roles[0] == Role.Merchant ? merchantId : null);

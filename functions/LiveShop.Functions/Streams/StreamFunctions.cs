@@ -77,12 +77,12 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
     public Task<IResult> GetStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Stream)] HttpRequest request,
         string streamId) =>
-        endpoint.RunAsync(request, async (_, ct) =>
+        endpoint.RunAsync(request, async (api, ct) =>
         {
             var view = await views.GetAsync(streamId, streams.GetViewAsync, ct);
             request.HttpContext.Response.Headers.ETag = view.ETag;
             request.HttpContext.Response.Headers.CacheControl = "public, max-age=1";
-            return request.Headers.IfNoneMatch.ToString() == view.ETag
+            return api.IfNoneMatch(view.ETag)
                 ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
                 : TypedResults.Bytes(view.Json, "application/json; charset=utf-8");
         });

@@ -208,6 +208,14 @@ public class ProductRulesTests
     }
 
     [Fact]
+    public void Validate_AttributeNamesEqualAfterTrimming_IsInvalid()
+    {
+        var attributes = new Dictionary<string, string> { ["size"] = "M", [" size "] = "L" };
+
+        AssertInvalid(new ProductInputBuilder().WithSku(attributes: attributes).Build(), "skus[0].attributes");
+    }
+
+    [Fact]
     public void Validate_TooManyAttributes_NamesAttributes()
     {
         var attributes = Enumerable.Range(0, ProductRules.MaxAttributes + 1).ToDictionary(i => $"a{i}", i => "v");

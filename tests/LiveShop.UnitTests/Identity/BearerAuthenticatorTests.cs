@@ -153,6 +153,15 @@ public class BearerAuthenticatorTests
         await Problem.ThrowsAsync(ErrorKind.Forbidden, () => _authenticator.AuthenticateAsync("Bearer " + new TokenBuilder().WithRoles("merchant").Build()));
     }
 
+    [Theory]
+    [InlineData("shop@example.com")]
+    [InlineData("a/b")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task AuthenticateAsync_MerchantIdThatIsNoId_ThrowsForbidden(string merchantId)
+    {
+        await Problem.ThrowsAsync(ErrorKind.Forbidden, () => _authenticator.AuthenticateAsync("Bearer " + new TokenBuilder().WithRoles("merchant").WithMerchantId(merchantId).Build()));
+    }
+
     [Fact]
     public async Task AuthenticateAsync_NoRole_ThrowsForbidden()
     {

@@ -77,7 +77,8 @@ public class OptimisticTests
             doc.ConcurrentWrites.Add($"theirs{i}");
         }
 
-        await Problem.ThrowsAsync(ErrorKind.PreconditionFailed, () => Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, null, "Doc"));
+        // Without If-Match the caller set no precondition: contention is a 503 to retry, not a 412.
+        await Problem.ThrowsAsync(ErrorKind.Unavailable, () => Optimistic.UpdateAsync(doc.ReadAsync, v => v + "+mine", doc.ReplaceAsync, null, "Doc"));
 
         Assert.Equal(Optimistic.MaxAttempts, doc.Replaces);
         Assert.Equal($"theirs{Optimistic.MaxAttempts - 1}", doc.Value);
