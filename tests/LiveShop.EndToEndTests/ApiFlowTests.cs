@@ -162,6 +162,25 @@ public sealed class ApiFlowTests(RunnerFixture runner)
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("2030-01-01T18:00:00")]
+    [InlineData("2030-01-01")]
+    [InlineData("tomorrow")]
+    public async Task CreateStream_ScheduledStartWithoutOffset_Answers400(string scheduledStart)
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        using var request = RunnerFixture.Request(HttpMethod.Post, Routes.Streams, runner.MerchantToken(merchant));
+        request.Content = new StringContent(
+            $$"""{"market":"us","title":"Drop","scheduledStart":"{{scheduledStart}}","playbackUrl":"https://video.example.com/1.m3u8"}""",
+            System.Text.Encoding.UTF8,
+            "application/json");
+
+        using var response = await runner.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("offset", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CreateProduct_DuplicateJsonProperty_Answers400()
     {

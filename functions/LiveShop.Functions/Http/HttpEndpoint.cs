@@ -174,6 +174,11 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
             return "the value has the wrong type or is out of range.";
         }
 
+        if (message.StartsWith("Expected an ISO 8601", StringComparison.Ordinal))
+        {
+            return message;
+        }
+
         if (message.Contains("maximum configured depth", StringComparison.Ordinal))
         {
             return "it is nested too deeply.";
