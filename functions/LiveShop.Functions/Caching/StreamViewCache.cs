@@ -17,8 +17,8 @@ namespace LiveShop.Functions.Caching;
 /// </summary>
 public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICatalogEvents
 {
-    private readonly ConcurrentDictionary<string, long> _lastChanges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedView>>> _loading = new(StringComparer.Ordinal);
+    private readonly Lock _markerGate = new();
     private long _sequence;
 
     /// <summary>
@@ -86,12 +86,30 @@ public sealed class StreamViewCache(IMemoryCache cache, TimeSpan lifetime) : ICa
     private bool IsCurrent(CachedView view) =>
         LastChange(view.StreamKey) <= view.AsOf && LastChange(view.MerchantKey) <= view.AsOf;
 
-    private long LastChange(string key) => _lastChanges.GetValueOrDefault(key);
+    /// <summary>
+    /// How long a change marker is kept: an entry loaded before a change can be cached for at most the lifetime after
+    /// its load began, so past this (plus a margin for slow loads) no entry the marker guards can remain.
+    /// </summary>
+    private TimeSpan MarkerLifetime => lifetime + TimeSpan.FromMinutes(1);
+
+    private long LastChange(string key) => cache.TryGetValue("change:" + key, out long change) ? change : 0;
 
     private void Bump(string key)
     {
         var change = Interlocked.Increment(ref _sequence);
-        _lastChanges.AddOrUpdate(key, change, (_, last) => Math.Max(last, change));
+        lock (_markerGate)
+        {
+            if (LastChange(key) < change)
+            {
+                // Never evicted under memory pressure (an evicted marker would let a stale entry be served); expires on time.
+                cache.Set("change:" + key, change, new MemoryCacheEntryOptions
+                {
+                    AbsoluteExpirationRelativeToNow = MarkerLifetime,
+                    Priority = CacheItemPriority.NeverRemove,
+                    Size = 1,
+                });
+            }
+        }
     }
 }
 
