@@ -8,8 +8,6 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveShop.EndToEndTests;
@@ -42,8 +40,7 @@ public sealed class RunnerFixture : IAsyncLifetime
                 builder.Services.AddSingleton<IStreamStore>(Streams);
             });
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
         Tokens = _app.Services.GetRequiredService<DevTokens>();
     }
 

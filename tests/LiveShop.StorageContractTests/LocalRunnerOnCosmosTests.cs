@@ -6,8 +6,6 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 using LiveShop.StorageContractTests.Cosmos;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveShop.StorageContractTests;
@@ -32,7 +30,7 @@ public sealed class LocalRunnerOnCosmosTests(CosmosFixture cosmos)
         var streamId = await LocalRunnerApp.SeedAsync(app, CancellationToken.None);
         using var client = new HttpClient
         {
-            BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
+            BaseAddress = new Uri(app.Urls.First()),
         };
 
         using var response = await client.GetAsync($"/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId!)}");
