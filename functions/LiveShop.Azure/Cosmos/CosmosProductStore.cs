@@ -12,6 +12,9 @@ public sealed class CosmosProductStore(Container container)
     /// <summary>"active", as <see cref="StorageJson"/> writes <see cref="ProductStatus.Active"/>.</summary>
     private static readonly string ActiveStatus = JsonSerializer.SerializeToElement(ProductStatus.Active, StorageJson.Options).GetString()!;
 
+    /// <summary>"c.merchantId": the partition key property, from the container's definition in platform.json.</summary>
+    private static readonly string PartitionKeyProperty = "c." + PlatformDefinitions.Products.PartitionKeyPath.TrimStart('/');
+
     public CosmosProductStore(CosmosClient client, string databaseName)
         : this(ContainerOf(client, databaseName, PlatformDefinitions.Products))
     {
@@ -55,7 +58,7 @@ public sealed class CosmosProductStore(Container container)
     }
 
     private static string ListQuery(bool includeArchived, bool hasAfter) =>
-        "SELECT TOP @n * FROM c WHERE c.merchantId = @merchantId"
+        $"SELECT TOP @n * FROM c WHERE {PartitionKeyProperty} = @merchantId"
         + (includeArchived ? string.Empty : " AND c.status = @active")
         + (hasAfter ? " AND c.id < @after" : string.Empty)
         + " ORDER BY c.id DESC";

@@ -174,9 +174,9 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
             return "the value has the wrong type or is out of range.";
         }
 
-        if (message.StartsWith("Expected an ISO 8601", StringComparison.Ordinal))
+        if (message.StartsWith(ExplicitOffsetDateTimeOffsetConverter.Message, StringComparison.Ordinal))
         {
-            return message;
+            return ExplicitOffsetDateTimeOffsetConverter.Message;
         }
 
         if (message.Contains("maximum configured depth", StringComparison.Ordinal))
