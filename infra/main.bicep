@@ -70,6 +70,10 @@ param authAudience string
 @minValue(0)
 param streamCacheMilliseconds int = 1000
 
+@description('Minutes a cart may stay untouched before it expires (LiveShop:CartIdleMinutes).')
+@minValue(1)
+param cartIdleMinutes int = 4320
+
 @description('Days Log Analytics keeps logs and telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -194,6 +198,7 @@ module functionApp 'modules/functionapp.bicep' = {
       authIssuer: authIssuer
       authAudience: authAudience
       streamCacheMilliseconds: streamCacheMilliseconds
+      cartIdleMinutes: cartIdleMinutes
     }
   }
 }

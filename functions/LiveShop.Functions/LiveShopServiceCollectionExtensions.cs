@@ -1,7 +1,10 @@
 using System.Globalization;
 using LiveShop.Azure.Cosmos;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
+using LiveShop.Core.Sales;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage.InMemory;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Caching;
@@ -27,12 +30,30 @@ public static class LiveShopServiceCollectionExtensions
         services.AddLiveShopStorage(configuration);
         services.AddSingleton<CatalogService>();
         services.AddSingleton<StreamService>();
+        services.AddSingleton<StockLedger>();
+        services.AddSingleton<FlashSaleService>();
+        services.AddSingleton(new CartSettings(checked(WholeNumber(configuration, SettingNames.CartIdleMinutes, CartSettings.DefaultIdleMinutes) * 60)));
+        services.AddSingleton<CartService>();
 
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
-        var cacheMs = int.Parse(configuration[SettingNames.StreamCacheMilliseconds] ?? "2000", NumberStyles.None, CultureInfo.InvariantCulture);
+        var cacheMs = WholeNumber(configuration, SettingNames.StreamCacheMilliseconds, 2000);
         services.AddSingleton(sp => new StreamViewCache(sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromMilliseconds(cacheMs)));
         services.AddSingleton<ICatalogEvents>(sp => sp.GetRequiredService<StreamViewCache>());
         return services;
+    }
+
+    /// <summary>A whole, non-negative number setting (its default when unset); start-up fails on anything else.</summary>
+    private static int WholeNumber(IConfiguration configuration, string setting, int defaultValue)
+    {
+        var text = configuration[setting];
+        if (string.IsNullOrEmpty(text))
+        {
+            return defaultValue;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"Setting {setting} must be a whole number (it is '{text}').");
     }
 
     private static void AddLiveShopStorage(this IServiceCollection services, IConfiguration configuration)
@@ -52,6 +73,8 @@ public static class LiveShopServiceCollectionExtensions
             case StorageProviders.InMemory:
                 services.AddSingleton<IProductStore, InMemoryProductStore>();
                 services.AddSingleton<IStreamStore, InMemoryStreamStore>();
+                services.AddSingleton<ICartStore, InMemoryCartStore>();
+                services.AddSingleton<IStockStore, InMemoryStockStore>();
                 break;
             case StorageProviders.Cosmos:
                 services.AddLiveShopCosmos(new CosmosOptions

@@ -18,4 +18,5 @@ param allowedOrigins = ['https://id.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/id/'
 param authAudience = 'api://liveshop-id'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -18,4 +18,5 @@ param allowedOrigins = ['https://my.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/my/'
 param authAudience = 'api://liveshop-my'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -19,4 +19,5 @@ param allowedOrigins = ['https://ph.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/ph/'
 param authAudience = 'api://liveshop-ph'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -18,4 +18,5 @@ param allowedOrigins = ['https://sg.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/sg/'
 param authAudience = 'api://liveshop-sg'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

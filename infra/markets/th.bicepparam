@@ -19,4 +19,5 @@ param allowedOrigins = ['https://th.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/th/'
 param authAudience = 'api://liveshop-th'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -19,4 +19,5 @@ param allowedOrigins = ['https://uk.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/uk/'
 param authAudience = 'api://liveshop-uk'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -19,4 +19,5 @@ param allowedOrigins = ['https://us.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/us/'
 param authAudience = 'api://liveshop-us'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

@@ -19,4 +19,5 @@ param allowedOrigins = ['https://vn.liveshop.example']
 param authIssuer = 'https://login.liveshop.example/vn/'
 param authAudience = 'api://liveshop-vn'
 param streamCacheMilliseconds = 1000
+param cartIdleMinutes = 4320
 param logRetentionInDays = 30

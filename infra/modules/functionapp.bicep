@@ -63,6 +63,8 @@ type appSettings = {
   authAudience: string
   @description('LiveShop:StreamCacheMilliseconds.')
   streamCacheMilliseconds: int
+  @description('LiveShop:CartIdleMinutes.')
+  cartIdleMinutes: int
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -141,6 +143,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       Auth__Issuer: app.authIssuer
       Auth__Audience: app.authAudience
       LiveShop__StreamCacheMilliseconds: string(app.streamCacheMilliseconds)
+      LiveShop__CartIdleMinutes: string(app.cartIdleMinutes)
       // Functions host: runtime storage through the app's identity (no account key).
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'

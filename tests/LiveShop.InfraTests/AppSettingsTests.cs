@@ -62,6 +62,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal(stack.Parameter("authIssuer").GetValue<string>(), Value(SettingNames.AuthIssuer));
         Assert.Equal(stack.Parameter("authAudience").GetValue<string>(), Value(SettingNames.AuthAudience));
         Assert.Equal(stack.Parameter("streamCacheMilliseconds").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), Value(SettingNames.StreamCacheMilliseconds));
+        Assert.Equal($"[string({stack.Parameter("cartIdleMinutes").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture)})]", Value(SettingNames.CartIdleMinutes));
         Assert.Equal(Text(storage["name"]), Text(settings["AzureWebJobsStorage__accountName"]));
         Assert.Equal("managedidentity", Text(settings["AzureWebJobsStorage__credential"]));
         Assert.Equal($"[reference('{Text(insights["id"])}', '{Text(insights["apiVersion"])}').ConnectionString]", Text(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]));

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Storage;
 
 namespace LiveShop.Core.Catalog;
@@ -22,7 +23,17 @@ public sealed record Product(
     [JsonIgnore]
     public bool IsArchived => Status == ProductStatus.Archived;
 
+    /// <summary>
+    /// The product's flash sales, newest last (kept with the product so that pricing a SKU needs only the product read).
+    /// Merchants change them through <see cref="FlashSaleService"/>; replacing the product keeps them.
+    /// </summary>
+    public IReadOnlyList<FlashSale> Sales { get; init; } = [];
+
     public Sku? FindSku(string skuId) => Skus.FirstOrDefault(s => s.Id == skuId);
+
+    /// <summary>The sale of the SKU that is not over at <paramref name="now"/> (upcoming or active), if any: at most one can be.</summary>
+    public FlashSale? OpenSale(string skuId, DateTimeOffset now) =>
+        Sales.LastOrDefault(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended);
 }
 
 /// <summary>A variant of a product (size, colour...) with its own price and stock on hand.</summary>

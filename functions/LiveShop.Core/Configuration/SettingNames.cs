@@ -34,10 +34,13 @@ public static class SettingNames
     /// <summary>How long, in milliseconds, the stream-with-showcase read may be served from memory.</summary>
     public const string StreamCacheMilliseconds = "LiveShop:StreamCacheMilliseconds";
 
+    /// <summary>Minutes a cart may stay untouched before it expires (Cosmos DB time to live).</summary>
+    public const string CartIdleMinutes = "LiveShop:CartIdleMinutes";
+
     /// <summary>The settings a deployed (Azure) function app is given; infra/ must set exactly these.</summary>
     public static IReadOnlyList<string> Production { get; } =
     [
-        Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds,
+        Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds, CartIdleMinutes,
     ];
 
     /// <summary>Settings only for local development and tests (keys, emulators); never set in Azure.</summary>

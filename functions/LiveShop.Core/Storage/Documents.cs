@@ -13,6 +13,16 @@ public interface IDocument
     string PartitionKey { get; }
 }
 
+/// <summary>
+/// A document with a time to live: Cosmos DB deletes it <see cref="Ttl"/> seconds after its last write (the container
+/// must have TTL on: defaultTtlSeconds -1 in platform.json). Every write starts the time again, so it is an idle time.
+/// </summary>
+public interface IExpiringDocument : IDocument
+{
+    /// <summary>Seconds after the last write when the document expires (stored as "ttl"); null or -1 for never.</summary>
+    int? Ttl { get; }
+}
+
 /// <summary>A document with the ETag of the version read.</summary>
 public sealed record Versioned<T>(T Value, string ETag);
 

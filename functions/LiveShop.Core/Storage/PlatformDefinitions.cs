@@ -20,6 +20,10 @@ public static class PlatformDefinitions
 
     public static ContainerDefinition Streams => Container("streams");
 
+    public static ContainerDefinition Carts => Container("carts");
+
+    public static ContainerDefinition Stock => Container("stock");
+
     public static ContainerDefinition Container(string name) =>
         File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
         ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");

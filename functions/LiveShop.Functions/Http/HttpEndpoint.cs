@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Storage;
@@ -74,6 +75,42 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
 
     /// <summary>The caller when a token was sent (a bad token is still 401); null for anonymous requests.</summary>
     public Task<Caller?> OptionalCallerAsync() => authenticator.AuthenticateAsync(request.Headers.Authorization.ToString());
+
+    /// <summary>The header a guest shopper sends its guest token in.</summary>
+    public const string GuestTokenHeader = "X-Guest-Token";
+
+    /// <summary>
+    /// Whose cart this request is about: the signed-in viewer (bearer token) or the guest (X-Guest-Token); 401 with
+    /// neither, 400 with both (a guest's cart joins the viewer's only through the merge endpoint).
+    /// </summary>
+    public async Task<CartOwner> ShopperAsync()
+    {
+        var caller = await OptionalCallerAsync();
+        var guest = GuestOwner(required: false);
+        if (caller is not null && guest is not null)
+        {
+            throw LiveShopException.BadRequest("Two identities", $"Send a bearer token or an {GuestTokenHeader}, not both; to move a guest cart into a viewer's cart, use the merge endpoint.");
+        }
+
+        return caller is not null
+            ? CartOwner.For(caller)
+            : guest ?? throw LiveShopException.Unauthenticated($"This endpoint needs a viewer's bearer token or a guest's {GuestTokenHeader} (POST /api/guests gives one).");
+    }
+
+    /// <summary>The guest named by X-Guest-Token; null when absent (401 when <paramref name="required"/>), 401 when not a guest token.</summary>
+    public CartOwner? GuestOwner(bool required)
+    {
+        var token = request.Headers[GuestTokenHeader].ToString();
+        if (token.Length == 0)
+        {
+            return required ? throw LiveShopException.Unauthenticated($"This endpoint needs the guest's {GuestTokenHeader} header.") : null;
+        }
+
+        return CartOwner.ForGuest(token);
+    }
+
+    /// <summary>Marks the answer as personal and never to be cached.</summary>
+    public void NoStore() => request.HttpContext.Response.Headers.CacheControl = "no-store";
 
     /// <summary>Reads the JSON body: 415 if not JSON, 413 if over <see cref="HttpEndpoint.MaxBodyBytes"/>, 400 if malformed.</summary>
     public async Task<T> BodyAsync<T>(CancellationToken ct)

@@ -15,6 +15,14 @@ public static class Routes
     public const string StreamEnd = "streams/{streamId}/end";
     public const string StreamShowcase = "streams/{streamId}/showcase";
     public const string StreamShowcaseProduct = "streams/{streamId}/showcase/{productId}";
+    public const string StreamSales = "streams/{streamId}/sales";
+    public const string MerchantProductSaleCancel = "merchants/{merchantId}/products/{productId}/sales/{saleId}/cancel";
+
+    public const string Guests = "guests";
+    public const string Cart = "carts/{market}";
+    public const string CartLines = "carts/{market}/lines";
+    public const string CartLine = "carts/{market}/lines/{lineId}";
+    public const string CartMerge = "carts/{market}/merge";
 
     /// <summary>Fills a route template's {parameters} in order (for links and tests).</summary>
     public static string Format(string template, params string[] values)

@@ -1,3 +1,4 @@
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Streams;
 
@@ -21,3 +22,6 @@ public sealed class InMemoryProductStore : InMemoryDocumentStore<Product>, IProd
 }
 
 public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore;
+
+/// <summary>Carts in memory; a cart expires after its time to live, on <paramref name="clock"/>.</summary>
+public sealed class InMemoryCartStore(TimeProvider clock) : InMemoryDocumentStore<Cart>(clock), ICartStore;

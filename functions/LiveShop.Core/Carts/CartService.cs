@@ -1,0 +1,459 @@
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Errors;
+using LiveShop.Core.Markets;
+using LiveShop.Core.Pricing;
+using LiveShop.Core.Sales;
+using LiveShop.Core.Stock;
+using LiveShop.Core.Storage;
+using LiveShop.Core.Validation;
+
+namespace LiveShop.Core.Carts;
+
+/// <summary>
+/// Shoppers' carts: one per shopper and market. The cart holds no stock (first paid, first served) but is priced
+/// afresh on every read. Every change is an ETag-conditional write, re-read and re-applied on a lost race, so two
+/// devices editing one cart lose nothing.
+/// </summary>
+public sealed class CartService(
+    ICartStore carts, IProductStore products, StockLedger stock, ServedMarkets markets, CartSettings settings, TimeProvider clock)
+{
+    /// <summary>The ETag of a cart that was never written (no stored version can have it).</summary>
+    private const string Unwritten = "";
+
+    public async Task<CartView> GetAsync(CartOwner owner, string market, CancellationToken ct)
+    {
+        var m = MarketOf(market);
+        var stored = await carts.ReadAsync(owner.Key, m.Code, ct);
+        return await ViewAsync(owner, m, stored, ct);
+    }
+
+    /// <summary>Adds units of a SKU to the cart (to its line if there is one). Reads the product and the cart, writes the cart.</summary>
+    public async Task<CartChange> AddAsync(CartOwner owner, string market, AddCartLineInput? input, string? ifMatch, CancellationToken ct)
+    {
+        var m = MarketOf(market);
+        var v = new Validator();
+        var merchantId = v.Identifier("merchantId", input?.MerchantId);
+        var productId = v.Identifier("productId", input?.ProductId);
+        var skuId = v.Identifier("skuId", input?.SkuId);
+        v.Range("quantity", input?.Quantity, 1, Cart.MaxQuantityPerLine);
+        if (input?.StreamId is { } streamId && !Identifiers.IsValid(streamId))
+        {
+            v.Add("streamId", "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        v.ThrowIfInvalid();
+        var (product, sku) = await SellableAsync(merchantId, productId, skuId, m, ct);
+        var quantity = input!.Quantity!.Value;
+        var lineId = CartLine.IdFor(SkuRef.Of(product, sku));
+        var stored = await UpdateAsync(owner, m, ifMatch, (cart, now) =>
+        {
+            var line = cart.Find(lineId);
+            if (line is null && cart.Lines.Count >= Cart.MaxLines)
+            {
+                throw LiveShopException.Unprocessable("Cart full", $"A cart holds at most {Cart.MaxLines} lines; remove one first.");
+            }
+
+            var total = (line?.Quantity ?? 0) + quantity;
+            EnsureWithinLimits(product, sku, total, cart, now);
+            var added = line ?? new CartLine(
+                lineId, product.MerchantId, product.Id, sku.Id, 0, input.StreamId,
+                PriceBook.Line(product, sku, total, now, null, BoughtIn(cart, product, sku, now)).Unit, now);
+            return cart with { Lines = Replace(cart.Lines, added with { Quantity = total }) };
+        }, ct);
+        return CartChange.Of(stored, lineId);
+    }
+
+    /// <summary>Sets a line's quantity. Reads the cart and the line's product, writes the cart.</summary>
+    public async Task<CartChange> SetQuantityAsync(CartOwner owner, string market, string lineId, CartQuantityInput? input, string? ifMatch, CancellationToken ct)
+    {
+        var m = MarketOf(market);
+        Identifiers.EnsureRouteId("Cart line", lineId);
+        var v = new Validator();
+        v.Range("quantity", input?.Quantity, 1, Cart.MaxQuantityPerLine);
+        v.ThrowIfInvalid();
+        var quantity = input!.Quantity!.Value;
+
+        var current = await ReadOrEmptyAsync(owner, m, ct);
+        var line = current.Value.Find(lineId) ?? throw LiveShopException.NotFound("Cart line", lineId);
+        var product = (await products.ReadAsync(line.MerchantId, line.ProductId, ct))?.Value;
+        var stored = await UpdateAsync(owner, m, ifMatch, (cart, now) =>
+        {
+            var found = cart.Find(lineId) ?? throw LiveShopException.NotFound("Cart line", lineId);
+            if (found.Quantity == quantity)
+            {
+                return null;
+            }
+
+            if (quantity > found.Quantity && product?.FindSku(found.SkuId) is { } sku)
+            {
+                EnsureWithinLimits(product, sku, quantity, cart, now);
+            }
+
+            return cart with { Lines = Replace(cart.Lines, found with { Quantity = quantity }) };
+        }, ct, current);
+        return CartChange.Of(stored, lineId);
+    }
+
+    public async Task<CartChange> RemoveAsync(CartOwner owner, string market, string lineId, string? ifMatch, CancellationToken ct)
+    {
+        var m = MarketOf(market);
+        Identifiers.EnsureRouteId("Cart line", lineId);
+        var stored = await UpdateAsync(owner, m, ifMatch, (cart, _) =>
+            cart.Find(lineId) is null
+                ? throw LiveShopException.NotFound("Cart line", lineId)
+                : cart with { Lines = cart.Lines.Where(l => l.LineId != lineId).ToList() }, ct);
+        return CartChange.Of(stored, null);
+    }
+
+    public async Task<CartChange> ClearAsync(CartOwner owner, string market, string? ifMatch, CancellationToken ct)
+    {
+        var m = MarketOf(market);
+        var stored = await UpdateAsync(owner, m, ifMatch, (cart, _) => cart.Lines.Count == 0 ? null : cart with { Lines = [] }, ct);
+        return CartChange.Of(stored, null);
+    }
+
+    /// <summary>
+    /// Moves a guest's cart into the signed-in viewer's cart of the same market: quantities add up, and the per-line
+    /// maximum and flash-sale limits still hold (a quantity over them is cut down to them). The guest cart first hands
+    /// its lines over (so none are lost), then the viewer's cart takes them once (it remembers the handover it took),
+    /// then the guest cart lets them go: a retry at any point finishes the merge without adding anything twice.
+    /// </summary>
+    public async Task<CartView> MergeAsync(CartOwner viewer, CartOwner guest, string market, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(guest);
+        var m = MarketOf(market);
+        if (viewer.IsGuest || !guest.IsGuest)
+        {
+            throw new ArgumentException("Merge a guest cart into a signed-in viewer's cart.", nameof(guest));
+        }
+
+        // 1. The guest cart hands its lines over (or already has, in a retried merge).
+        var (handed, _) = await Optimistic.UpdateAsync(
+            async () => await carts.ReadAsync(guest.Key, m.Code, ct) ?? new Versioned<Cart>(Cart.Empty(guest, m.Code, clock.GetUtcNow(), settings.IdleSeconds), Unwritten),
+            cart => cart.Handover is not null || cart.Lines.Count == 0
+                ? null
+                : cart with { Handover = new CartHandover(Ids.New("ho", clock), viewer.Key, cart.Lines), Lines = [], UpdatedAt = clock.GetUtcNow() },
+            (cart, etag) => WriteAsync(cart, etag, ct),
+            null,
+            "Guest cart",
+            ct);
+        if (handed.Value.Handover is not { } handover || handover.To != viewer.Key)
+        {
+            return await GetAsync(viewer, m.Code, ct);
+        }
+
+        // 2. The viewer's cart takes the handed-over lines, once.
+        var marker = $"{guest.Key}@{handover.Id}";
+        var byId = await ProductsAsync(handover.Lines.Select(l => l.Sku), ct);
+        await UpdateAsync(viewer, m, null, (cart, now) =>
+        {
+            if (cart.MergedFrom == marker)
+            {
+                return null;
+            }
+
+            var lines = cart.Lines.ToList();
+            foreach (var line in handover.Lines)
+            {
+                var existing = lines.FirstOrDefault(l => l.LineId == line.LineId);
+                if (existing is null && lines.Count >= Cart.MaxLines)
+                {
+                    continue;
+                }
+
+                var total = Math.Min(Cart.MaxQuantityPerLine, (existing?.Quantity ?? 0) + line.Quantity);
+                if (byId.GetValueOrDefault((line.MerchantId, line.ProductId)) is { } product && product.FindSku(line.SkuId) is { } sku
+                    && product.OpenSale(sku.Id, now) is { } sale)
+                {
+                    total = Math.Min(total, Math.Max(0, sale.PerCustomerLimit - cart.BoughtIn(sale.Id)));
+                }
+
+                var merged = (existing ?? line) with { Quantity = total };
+                lines.RemoveAll(l => l.LineId == line.LineId);
+                if (total > 0)
+                {
+                    lines.Add(merged);
+                }
+            }
+
+            return cart with { Lines = lines, MergedFrom = marker };
+        }, ct);
+
+        // 3. The guest cart lets the lines go.
+        await Optimistic.UpdateAsync(
+            async () => await carts.ReadAsync(guest.Key, m.Code, ct) ?? throw LiveShopException.NotFound("Guest cart", m.Code),
+            cart => cart.Handover is null ? null : cart with { Handover = null, UpdatedAt = clock.GetUtcNow() },
+            (cart, etag) => carts.ReplaceAsync(cart, etag, ct),
+            null,
+            "Guest cart",
+            ct);
+        return await GetAsync(viewer, m.Code, ct);
+    }
+
+    /// <summary>
+    /// After a paid checkout: takes the bought units off the cart's lines (a line changed since keeps what was added
+    /// after) and counts the flash-sale units bought, which later adds of that SKU are limited by.
+    /// </summary>
+    public async Task RecordPurchaseAsync(CartOwner owner, string market, IReadOnlyCollection<PurchasedLine> purchased, bool fromCart, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(purchased);
+        var m = MarketOf(market);
+        await UpdateAsync(owner, m, null, (cart, _) =>
+        {
+            var lines = cart.Lines.ToList();
+            if (fromCart)
+            {
+                foreach (var bought in purchased)
+                {
+                    var id = CartLine.IdFor(bought.Sku);
+                    var line = lines.FirstOrDefault(l => l.LineId == id);
+                    lines.RemoveAll(l => l.LineId == id);
+                    if (line is not null && line.Quantity > bought.Quantity)
+                    {
+                        lines.Add(line with { Quantity = line.Quantity - bought.Quantity });
+                    }
+                }
+            }
+
+            var sales = cart.SalePurchases.ToDictionary();
+            foreach (var bought in purchased.Where(p => p.SaleId is not null))
+            {
+                sales.Remove(bought.SaleId!, out var before);
+                sales[bought.SaleId!] = before + bought.Quantity;
+            }
+
+            return cart with { Lines = lines, SalePurchases = sales.TakeLast(Cart.MaxSalePurchases).ToDictionary() };
+        }, ct);
+    }
+
+    private Market MarketOf(string market)
+    {
+        if (!MarketRegistry.TryGet(market, out var m))
+        {
+            throw LiveShopException.NotFound("Market", market);
+        }
+
+        markets.EnsureServed(m);
+        return m;
+    }
+
+    /// <summary>The product and SKU, if they can go into a cart of <paramref name="market"/> (422 otherwise).</summary>
+    private async Task<(Product Product, Sku Sku)> SellableAsync(string merchantId, string productId, string skuId, Market market, CancellationToken ct)
+    {
+        var product = (await products.ReadAsync(merchantId, productId, ct))?.Value
+            ?? throw Unsellable("productId", $"Product '{productId}' is not a product of merchant '{merchantId}'.");
+        var sku = product.FindSku(skuId) ?? throw Unsellable("skuId", $"Product '{productId}' has no SKU '{skuId}'.");
+        if (product.IsArchived)
+        {
+            throw Unsellable("productId", $"Product '{productId}' is archived and can no longer be bought.");
+        }
+
+        if (product.Market != market.Code)
+        {
+            throw Unsellable("productId", $"Product '{productId}' is sold in market '{product.Market}'; this is the cart of market '{market.Code}'.");
+        }
+
+        return (product, sku);
+    }
+
+    private static LiveShopException Unsellable(string field, string message) =>
+        LiveShopException.Validation(new Dictionary<string, string[]> { [field] = [message] }, ErrorKind.Unprocessable, "Cannot add to cart");
+
+    /// <summary>The per-line maximum and, while the SKU's flash sale is upcoming or active, its per-customer limit.</summary>
+    private static void EnsureWithinLimits(Product product, Sku sku, long quantity, Cart cart, DateTimeOffset now)
+    {
+        if (quantity > Cart.MaxQuantityPerLine)
+        {
+            throw LiveShopException.Unprocessable("Line limit", $"A cart line holds at most {Cart.MaxQuantityPerLine} units (this one would hold {quantity}).");
+        }
+
+        if (product.OpenSale(sku.Id, now) is { } sale && quantity + cart.BoughtIn(sale.Id) > sale.PerCustomerLimit)
+        {
+            var bought = cart.BoughtIn(sale.Id);
+            throw LiveShopException.Unprocessable(
+                "Flash-sale limit",
+                $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; you already bought {bought}, so the line can hold at most {Math.Max(0, sale.PerCustomerLimit - bought)} (it would hold {quantity}).");
+        }
+    }
+
+    private static long BoughtIn(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
+        product.OpenSale(sku.Id, now) is { } sale ? cart.BoughtIn(sale.Id) : 0;
+
+    private static List<CartLine> Replace(IReadOnlyList<CartLine> lines, CartLine line)
+    {
+        var list = lines.ToList();
+        var index = list.FindIndex(l => l.LineId == line.LineId);
+        if (index < 0)
+        {
+            list.Add(line);
+        }
+        else
+        {
+            list[index] = line;
+        }
+
+        return list;
+    }
+
+    private async Task<Versioned<Cart>> ReadOrEmptyAsync(CartOwner owner, Market market, CancellationToken ct) =>
+        await carts.ReadAsync(owner.Key, market.Code, ct)
+        ?? new Versioned<Cart>(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Unwritten);
+
+    /// <summary>Read-modify-write of the cart under its ETag (a cart never written is created), retried on a lost race.</summary>
+    private async Task<Versioned<Cart>> UpdateAsync(
+        CartOwner owner, Market market, string? ifMatch, Func<Cart, DateTimeOffset, Cart?> change, CancellationToken ct, Versioned<Cart>? read = null)
+    {
+        var (stored, _) = await Optimistic.UpdateAsync(
+            () =>
+            {
+                var first = read;
+                read = null;
+                return first is null ? ReadOrEmptyAsync(owner, market, ct) : Task.FromResult(first);
+            },
+            cart =>
+            {
+                var now = clock.GetUtcNow();
+                return change(cart, now) is { } changed ? changed with { UpdatedAt = now, Ttl = settings.IdleSeconds } : null;
+            },
+            (cart, etag) => WriteAsync(cart, etag, ct),
+            ifMatch,
+            $"Cart '{market.Code}'",
+            ct);
+        return stored;
+    }
+
+    private async Task<string> WriteAsync(Cart cart, string etag, CancellationToken ct)
+    {
+        if (etag != Unwritten)
+        {
+            return await carts.ReplaceAsync(cart, etag, ct);
+        }
+
+        try
+        {
+            return await carts.CreateAsync(cart, ct);
+        }
+        catch (DuplicateDocumentException e)
+        {
+            // Another request created the cart first: re-read it and re-apply the change.
+            throw new ConcurrencyConflictException("The cart was created concurrently.", e);
+        }
+    }
+
+    private async Task<Dictionary<(string MerchantId, string ProductId), Product>> ProductsAsync(IEnumerable<SkuRef> skus, CancellationToken ct)
+    {
+        var found = new Dictionary<(string, string), Product>();
+        foreach (var merchant in skus.GroupBy(s => s.MerchantId, StringComparer.Ordinal))
+        {
+            foreach (var product in await products.ReadManyAsync(merchant.Key, merchant.Select(s => s.ProductId).Distinct(StringComparer.Ordinal).ToList(), ct))
+            {
+                found[(merchant.Key, product.Value.Id)] = product.Value;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Prices the cart now: one read of its products per merchant and one read of their stock.</summary>
+    private async Task<CartView> ViewAsync(CartOwner owner, Market market, Versioned<Cart>? stored, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var cart = stored?.Value ?? Cart.Empty(owner, market.Code, now, settings.IdleSeconds);
+        var byId = await ProductsAsync(cart.Lines.Select(l => l.Sku), ct);
+        var sellable = cart.Lines
+            .Select(l => (Line: l, Product: byId.GetValueOrDefault((l.MerchantId, l.ProductId))))
+            .Select(x => (x.Line, x.Product, Sku: x.Product is { IsArchived: false } p && p.Market == market.Code ? p.FindSku(x.Line.SkuId) : null))
+            .ToList();
+        var levels = await stock.LevelsAsync(sellable.Where(x => x.Sku is not null).Select(x => (x.Product!, x.Sku!)).ToList(), ct);
+
+        var lines = new List<CartLineView>();
+        var priced = new List<(LinePrice, long)>();
+        foreach (var (line, product, sku) in sellable)
+        {
+            var added = MoneyView.From(line.AddedUnitPrice, market);
+            if (product is null || sku is null)
+            {
+                lines.Add(new CartLineView(
+                    line.LineId, line.MerchantId, line.ProductId, line.SkuId, line.StreamId, product?.Title, null, (product is { ImageUrls.Count: > 0 } ? product.ImageUrls[0] : null),
+                    line.Quantity, null, null, added, false, null, null, null, new AvailabilityView(0, false, false), "unavailable"));
+                continue;
+            }
+
+            var level = levels[SkuRef.Of(product, sku)];
+            var bought = BoughtIn(cart, product, sku, now);
+            var price = PriceBook.Line(product, sku, line.Quantity, now, level, bought);
+            priced.Add((price, line.Quantity));
+            lines.Add(new CartLineView(
+                line.LineId, line.MerchantId, line.ProductId, line.SkuId, line.StreamId, product.Title, sku.Attributes, (product.ImageUrls.Count > 0 ? product.ImageUrls[0] : null),
+                line.Quantity,
+                MoneyView.From(price.Unit, market),
+                MoneyView.From(price.Regular, market),
+                added,
+                !price.Unit.Equals(line.AddedUnitPrice),
+                MoneyView.From(price.Unit * line.Quantity, market),
+                MoneyView.From(price.Discount * line.Quantity, market),
+                SaleView(product.OpenSale(sku.Id, now), price, bought, now, market),
+                new AvailabilityView(level.Available, level.Available > 0, level.Available >= line.Quantity),
+                null));
+        }
+
+        return new CartView(
+            market.Code,
+            market.Currency.Code,
+            stored?.ETag,
+            owner.IsGuest,
+            lines,
+            cart.ItemCount,
+            CartTotalsView.From(PriceBook.Total(market, priced), market),
+            stored is null ? null : cart.UpdatedAt.AddSeconds(settings.IdleSeconds));
+    }
+
+    private static CartLineSaleView? SaleView(FlashSale? sale, LinePrice price, long bought, DateTimeOffset now, Market market) =>
+        sale is null
+            ? null
+            : new CartLineSaleView(
+                sale.Id,
+                sale.PhaseAt(now).ToString().ToLowerInvariant(),
+                MoneyView.From(sale.DealPrice, market),
+                sale.StartsAt,
+                sale.EndsAt,
+                sale.PerCustomerLimit,
+                Math.Max(0, sale.PerCustomerLimit - bought),
+                price.Sale is not null);
+}
+
+/// <summary>Cart settings: how long an untouched cart lives (setting LiveShop:CartIdleMinutes; default 3 days).</summary>
+public sealed record CartSettings
+{
+    public const int DefaultIdleMinutes = 4320;
+
+    public CartSettings(int idleSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(idleSeconds);
+        IdleSeconds = idleSeconds;
+    }
+
+    public int IdleSeconds { get; }
+}
+
+/// <summary>A stored cart after a change, with the line changed.</summary>
+public sealed record CartChange(Versioned<Cart> Stored, CartLine? Line)
+{
+    public static CartChange Of(Versioned<Cart> stored, string? lineId)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new(stored, lineId is null ? null : stored.Value.Find(lineId));
+    }
+
+    /// <summary>The answer to the change; a cart never written (clearing an empty cart) has no version.</summary>
+    public CartChangeView View() => new(
+        Stored.Value.Market,
+        Stored.ETag.Length == 0 ? null : Stored.ETag,
+        Line is null ? null : new CartLineChangeView(Line.LineId, Line.MerchantId, Line.ProductId, Line.SkuId, Line.Quantity, Line.StreamId),
+        Stored.Value.ItemCount,
+        Stored.Value.Lines.Count);
+}
+
+/// <summary>Units of a SKU a paid checkout bought, and the flash sale they were bought in.</summary>
+public sealed record PurchasedLine(SkuRef Sku, long Quantity, string? SaleId);

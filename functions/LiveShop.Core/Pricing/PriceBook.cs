@@ -1,0 +1,92 @@
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Markets;
+using LiveShop.Core.Sales;
+using LiveShop.Core.Stock;
+
+namespace LiveShop.Core.Pricing;
+
+/// <summary>
+/// The price rules the cart and checkout share. A line costs its flash-sale deal price while the sale is active, has
+/// units left for the whole line, and the buyer stays within the sale's per-customer limit (counting what they already
+/// bought in it); otherwise its regular price. Totals follow the market: tax included in prices (UK VAT, SG GST...) is
+/// shown as the part of the total that is tax; where prices exclude tax (US) a configured rate is added, and without
+/// one tax is "calculated at checkout".
+/// </summary>
+/// <remarks>
+/// Rounding: line amounts are exact (unit price x quantity in integer minor units). Tax is computed once, on the total
+/// after discounts, and rounded half away from zero to the currency's minor unit (ISO 4217 exponent: 2 for GBP, 0 for
+/// VND): included tax = total x rate / (1 + rate); added tax = total x rate.
+/// </remarks>
+public static class PriceBook
+{
+    /// <summary>The unit price that applies to <paramref name="quantity"/> units of the SKU now.</summary>
+    /// <param name="stock">The SKU's stock as read (null when unknown: then a sale is assumed to have units left).</param>
+    /// <param name="boughtInSale">Units of the SKU's open sale the buyer already bought (or holds in checkouts).</param>
+    public static LinePrice Line(Product product, Sku sku, long quantity, DateTimeOffset now, StockLevel? stock, long boughtInSale)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        ArgumentNullException.ThrowIfNull(sku);
+        var sale = product.OpenSale(sku.Id, now);
+        var applies = sale is not null
+            && sale.PhaseAt(now) == FlashSalePhase.Active
+            && (stock is null || stock.UnitsLeftIn(sale) >= quantity)
+            && boughtInSale + quantity <= sale.PerCustomerLimit;
+        return applies ? new LinePrice(sale!.DealPrice, sku.Price, sale) : new LinePrice(sku.Price, sku.Price, null);
+    }
+
+    /// <summary>Subtotal at regular prices, flash-sale discounts, tax as the market shows it, and the grand total.</summary>
+    public static Totals Total(Market market, IEnumerable<(LinePrice Price, long Quantity)> lines)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        ArgumentNullException.ThrowIfNull(lines);
+        var subtotal = Money.Money.Zero(market.Currency);
+        var discount = Money.Money.Zero(market.Currency);
+        foreach (var (price, quantity) in lines)
+        {
+            subtotal += price.Regular * quantity;
+            discount += price.Discount * quantity;
+        }
+
+        var net = subtotal - discount;
+        if (market.PricesIncludeTax)
+        {
+            return new Totals(subtotal, discount, new TaxLine(market.TaxName, market.TaxRateBasisPoints, TaxTreatment.Included, net.IncludedTax(market.TaxRateBasisPoints)), net);
+        }
+
+        if (market.TaxRateBasisPoints > 0)
+        {
+            var tax = net.ExclusiveTax(market.TaxRateBasisPoints);
+            return new Totals(subtotal, discount, new TaxLine(market.TaxName, market.TaxRateBasisPoints, TaxTreatment.Added, tax), net + tax);
+        }
+
+        return new Totals(subtotal, discount, new TaxLine(market.TaxName, 0, TaxTreatment.CalculatedAtCheckout, null), net);
+    }
+}
+
+/// <summary>The unit price that applies now, the regular one, and the flash sale that gives the difference.</summary>
+public sealed record LinePrice(Money.Money Unit, Money.Money Regular, FlashSale? Sale)
+{
+    /// <summary>What the sale takes off each unit.</summary>
+    public Money.Money Discount => Regular - Unit;
+}
+
+/// <param name="Subtotal">The lines at their regular prices.</param>
+/// <param name="Discount">What flash sales take off.</param>
+/// <param name="Tax">How tax shows in this market.</param>
+/// <param name="Total">What the buyer pays.</param>
+public sealed record Totals(Money.Money Subtotal, Money.Money Discount, TaxLine Tax, Money.Money Total);
+
+/// <param name="Amount">The tax in the total; null when it is calculated at checkout.</param>
+public sealed record TaxLine(string Name, int RateBasisPoints, TaxTreatment Treatment, Money.Money? Amount);
+
+public enum TaxTreatment
+{
+    /// <summary>Prices include the tax; the amount is the part of the total that is tax.</summary>
+    Included,
+
+    /// <summary>Prices exclude tax; the amount at the configured rate is added to the total.</summary>
+    Added,
+
+    /// <summary>Prices exclude tax and no rate is configured: the tax is worked out at checkout.</summary>
+    CalculatedAtCheckout,
+}

@@ -1,0 +1,326 @@
+using System.Security.Cryptography;
+using System.Text;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Sales;
+
+namespace LiveShop.Core.Stock;
+
+/// <summary>
+/// Every SKU's stock, as the TikTok Shop model has it: available = on hand - reserved - sold. The units a merchant
+/// declares on a SKU (its stockOnHand) are split over up to <see cref="MaxShards"/> shard documents, so that a hot
+/// flash-sale SKU's writes spread over several partitions. Every change is one conditional write to one shard
+/// (<see cref="StockChange"/>): two buyers never get the same last unit, a retried step never reserves twice, and once
+/// a SKU is sold out an attempt is refused after a read, with no write.
+/// </summary>
+public sealed class StockLedger(IStockStore store, TimeProvider clock)
+{
+    /// <summary>The most shards a SKU's stock is split into.</summary>
+    public const int MaxShards = 8;
+
+    /// <summary>A SKU gets one shard per this many declared units (at least one, at most <see cref="MaxShards"/>).</summary>
+    public const long UnitsPerShard = 25;
+
+    /// <summary>How long a finished hold is kept, after its expiry, so a late retry still finds its outcome.</summary>
+    public static readonly TimeSpan FinishedHoldRetention = TimeSpan.FromDays(1);
+
+    /// <summary>How many times a shard is re-read and tried again when a concurrent buyer took units first.</summary>
+    private const int AttemptsPerShard = 4;
+
+    /// <summary>How many shards a SKU with <paramref name="declared"/> units gets when its stock is first used.</summary>
+    public static int ShardCountFor(long declared) =>
+        (int)Math.Clamp((declared + UnitsPerShard - 1) / UnitsPerShard, 1, MaxShards);
+
+    /// <summary>The hold id of one line of one checkout (the same on every shard the line takes units from).</summary>
+    public static string HoldIdFor(string checkoutId, int line) =>
+        "h" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{checkoutId}|{line}")).AsSpan(0, 12));
+
+    /// <summary>The stock of each SKU, from one read of their shards (nothing is written).</summary>
+    public async Task<IReadOnlyDictionary<SkuRef, StockLevel>> LevelsAsync(IReadOnlyCollection<(Product Product, Sku Sku)> skus, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(skus);
+        if (skus.Count == 0)
+        {
+            return new Dictionary<SkuRef, StockLevel>();
+        }
+
+        var shards = (await store.ReadAsync(skus.SelectMany(s => AllShardIds(s.Product.Id, s.Sku.Id)).Distinct().ToList(), ct))
+            .ToLookup(s => (s.ProductId, s.SkuId));
+        var levels = new Dictionary<SkuRef, StockLevel>();
+        foreach (var (product, sku) in skus)
+        {
+            levels[SkuRef.Of(product, sku)] = Level(product, sku, shards[(product.Id, sku.Id)].ToList());
+        }
+
+        return levels;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="quantity"/> units of the SKU for one checkout line under <paramref name="holdId"/>, all or
+    /// nothing, from the flash sale's units when <paramref name="sale"/> is given. Repeating the call for the same hold
+    /// id reserves nothing more.
+    /// </summary>
+    public async Task<ReservationOutcome> ReserveAsync(
+        Product product, Sku sku, string holdId, long quantity, FlashSale? sale, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        ArgumentNullException.ThrowIfNull(sku);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        var shards = await ReadyShardsAsync(product, sku, sale, ct);
+        var need = quantity - shards.Values.Sum(s => s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0);
+        var expires = expiresAt.ToUnixTimeSeconds();
+        var count = shards.Count;
+        var start = (int)(BitConverter.ToUInt32(Convert.FromHexString(holdId[1..9])) % (uint)count);
+        for (var i = 0; i < count && need > 0; i++)
+        {
+            var index = (start + i) % count;
+            var shard = shards[index];
+            for (var attempt = 0; attempt < AttemptsPerShard && need > 0 && !shard.Holds.ContainsKey(holdId); attempt++)
+            {
+                var take = Math.Min(need, sale is null ? shard.Available : Math.Min(shard.Available, shard.SaleLeft));
+                if (take <= 0)
+                {
+                    break;
+                }
+
+                var written = await store.TryApplyAsync(shard.Id, new StockChange.Reserve(holdId, take, expires, sale?.Id), ct);
+                if (written is not null)
+                {
+                    need -= take;
+                    shard = written;
+                    break;
+                }
+
+                // Another buyer took units first (or this hold is already there): look again.
+                shard = (await store.ReadAsync([shard.Id], ct)).SingleOrDefault() ?? shard;
+                if (shard.Holds.TryGetValue(holdId, out var mine) && mine.Outcome is null)
+                {
+                    need -= mine.Quantity;
+                }
+            }
+
+            shards[index] = shard;
+        }
+
+        if (need <= 0)
+        {
+            return ReservationOutcome.Reserved;
+        }
+
+        await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available));
+        return sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock;
+    }
+
+    /// <summary>
+    /// Turns the line's held units into sold units. Returns false when the hold no longer holds
+    /// <paramref name="quantity"/> units (it expired and was released): the units are not the buyer's.
+    /// </summary>
+    public async Task<bool> CommitAsync(SkuRef sku, string holdId, long quantity, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sku);
+        var shards = await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct);
+        long sold = 0;
+        foreach (var shard in shards)
+        {
+            if (!shard.Holds.TryGetValue(holdId, out var hold))
+            {
+                continue;
+            }
+
+            if (hold.Outcome is null)
+            {
+                var written = await store.TryApplyAsync(shard.Id, new StockChange.Commit(holdId, hold.Quantity), ct)
+                    ?? (await store.ReadAsync([shard.Id], ct)).SingleOrDefault();
+                hold = written?.Holds.GetValueOrDefault(holdId) ?? hold;
+            }
+
+            sold += hold.Outcome == StockHold.Sold ? hold.Quantity : 0;
+        }
+
+        return sold == quantity;
+    }
+
+    /// <summary>Gives back whatever the line still holds (and its flash-sale units to the sale). Safe to repeat.</summary>
+    public async Task ReleaseAsync(SkuRef sku, string holdId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sku);
+        foreach (var shard in await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
+        {
+            if (shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null)
+            {
+                await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
+            }
+        }
+    }
+
+    /// <summary>Puts <paramref name="quantity"/> sold units back on sale after a refund, once per <paramref name="returnId"/>.</summary>
+    public async Task RestockAsync(SkuRef sku, string holdId, string returnId, long quantity, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sku);
+        var left = quantity;
+        foreach (var shard in await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
+        {
+            if (left <= 0 || !shard.Holds.TryGetValue(holdId, out var hold) || hold.Outcome != StockHold.Sold)
+            {
+                continue;
+            }
+
+            var units = Math.Min(left, hold.Quantity);
+            if (shard.Returns.ContainsKey(returnId) || await store.TryApplyAsync(shard.Id, new StockChange.Restock(returnId, units), ct) is not null)
+            {
+                left -= units;
+            }
+        }
+    }
+
+    /// <summary>Releases open holds past their expiry and drops finished holds past their retention.</summary>
+    public async Task<SweepResult> SweepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var released = 0;
+        var forgotten = 0;
+        foreach (var shard in await store.ListWithHoldsAsync(ct))
+        {
+            foreach (var (holdId, hold) in shard.Holds)
+            {
+                var expired = DateTimeOffset.FromUnixTimeSeconds(hold.ExpiresAt);
+                if (hold.Outcome is null && expired <= now)
+                {
+                    released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) ? 1 : 0;
+                }
+                else if (hold.Outcome is not null && expired + FinishedHoldRetention <= now)
+                {
+                    forgotten += await store.TryApplyAsync(shard.Id, new StockChange.Forget(holdId), ct) is null ? 0 : 1;
+                }
+            }
+        }
+
+        return new SweepResult(released, forgotten);
+    }
+
+    private async Task<bool> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
+    {
+        // Back to the sale while the shard still counts it; otherwise (the sale was replaced) to the regular stock only.
+        if (hold.Sale is not null && await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct) is not null)
+        {
+            return true;
+        }
+
+        return await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct) is not null;
+    }
+
+    /// <summary>
+    /// The SKU's shards by index, created on first use from the declared units, moved to the currently declared total,
+    /// and (for a flash-sale purchase) counting that sale's units.
+    /// </summary>
+    private async Task<Dictionary<int, StockShard>> ReadyShardsAsync(Product product, Sku sku, FlashSale? sale, CancellationToken ct)
+    {
+        var ids = AllShardIds(product.Id, sku.Id);
+        var shards = (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
+        var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
+        if (shards.Count < count)
+        {
+            var basis = shards.Count == 0 ? sku.StockOnHand : shards.Values.First().Basis;
+            for (var i = 0; i < count; i++)
+            {
+                if (!shards.ContainsKey(i))
+                {
+                    await store.TryCreateAsync(NewShard(product, sku, i, count, basis), ct);
+                }
+            }
+
+            shards = (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
+        }
+
+        foreach (var shard in shards.Values.ToList())
+        {
+            var current = shard;
+            if (current.Basis != sku.StockOnHand)
+            {
+                var delta = StockShard.PartOf(sku.StockOnHand, current.Index, current.Count) - StockShard.PartOf(current.Basis, current.Index, current.Count);
+                current = await store.TryApplyAsync(current.Id, new StockChange.Rebase(current.Basis, sku.StockOnHand, delta), ct)
+                    ?? (await store.ReadAsync([current.Id], ct)).Single();
+            }
+
+            if (sale is not null && current.Sale != sale.Id)
+            {
+                current = await store.TryApplyAsync(current.Id, new StockChange.LoadSale(sale.Id, StockShard.PartOf(sale.Allotment, current.Index, current.Count)), ct)
+                    ?? (await store.ReadAsync([current.Id], ct)).Single();
+            }
+
+            shards[current.Index] = current;
+        }
+
+        return shards;
+    }
+
+    /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
+    private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards)
+    {
+        var sale = product.Sales.LastOrDefault(s => s.SkuId == sku.Id && s.CancelledAt is null);
+        if (shards.Count == 0)
+        {
+            return new StockLevel(sku.StockOnHand, 0, 0, sale is null ? null : Math.Min(sale.Allotment, sku.StockOnHand), sale?.Id);
+        }
+
+        long available = 0;
+        long saleLeft = 0;
+        foreach (var shard in shards)
+        {
+            var shardAvailable = shard.Available + StockShard.PartOf(sku.StockOnHand, shard.Index, shard.Count) - StockShard.PartOf(shard.Basis, shard.Index, shard.Count);
+            available += Math.Max(0, shardAvailable);
+            if (sale is not null)
+            {
+                saleLeft += Math.Max(0, Math.Min(shardAvailable, shard.SaleUnitsLeft(sale.Id, sale.Allotment)));
+            }
+        }
+
+        return new StockLevel(available, shards.Sum(s => s.Reserved), shards.Sum(s => s.Sold), sale is null ? null : saleLeft, sale?.Id);
+    }
+
+    private static StockShard NewShard(Product product, Sku sku, int index, int count, long basis)
+    {
+        var part = StockShard.PartOf(basis, index, count);
+        return new StockShard
+        {
+            Id = StockShard.IdOf(product.Id, sku.Id, index),
+            MerchantId = product.MerchantId,
+            ProductId = product.Id,
+            SkuId = sku.Id,
+            Index = index,
+            Count = count,
+            Basis = basis,
+            OnHand = part,
+            Available = part,
+            Reserved = 0,
+            Sold = 0,
+        };
+    }
+
+    private static List<string> AllShardIds(string productId, string skuId) =>
+        Enumerable.Range(0, MaxShards).Select(i => StockShard.IdOf(productId, skuId, i)).ToList();
+}
+
+/// <summary>A SKU's stock: units available to buy now, reserved by checkouts in progress, and sold.</summary>
+/// <param name="SaleUnitsLeft">Units the SKU's latest flash sale can still sell (its allotment left, at most what is available).</param>
+/// <param name="SaleId">The sale <paramref name="SaleUnitsLeft"/> counts.</param>
+public sealed record StockLevel(long Available, long Reserved, long Sold, long? SaleUnitsLeft, string? SaleId)
+{
+    /// <summary>The units <paramref name="sale"/> can still sell.</summary>
+    public long UnitsLeftIn(FlashSale sale)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        return SaleId == sale.Id ? SaleUnitsLeft ?? 0 : Math.Min(sale.Allotment, Available);
+    }
+}
+
+public enum ReservationOutcome
+{
+    Reserved,
+    OutOfStock,
+
+    /// <summary>The flash sale has no units left for this line, though the SKU is still in stock at its regular price.</summary>
+    SaleSoldOut,
+}
+
+public sealed record SweepResult(int Released, int Forgotten);
