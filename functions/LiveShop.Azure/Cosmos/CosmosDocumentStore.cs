@@ -129,10 +129,10 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
     }
 
     /// <summary>A point read of a document that does not exist (a missing container has a substatus).</summary>
-    private static bool IsMissingDocument(CosmosException e) => e.StatusCode == HttpStatusCode.NotFound && e.SubStatusCode == 0;
+    protected static bool IsMissingDocument(CosmosException e) => e.StatusCode == HttpStatusCode.NotFound && e.SubStatusCode == 0;
 
     /// <summary>The store exception for a Cosmos DB status, or null for one the contract does not name.</summary>
-    private static Exception? Translate(CosmosException e, string id) => e.StatusCode switch
+    protected static Exception? Translate(CosmosException e, string id) => e.StatusCode switch
     {
         HttpStatusCode.Conflict => new DuplicateDocumentException($"Document '{id}' already exists.", e),
         HttpStatusCode.PreconditionFailed => new ConcurrencyConflictException($"Document '{id}' changed since it was read.", e),
@@ -142,7 +142,7 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         _ => null,
     };
 
-    private static Versioned<T> ToVersioned(JsonElement item) =>
+    protected static Versioned<T> ToVersioned(JsonElement item) =>
         new(item.Deserialize<T>(StorageJson.Options) ?? throw new InvalidOperationException("Stored document is null."),
             item.GetProperty("_etag").GetString() ?? throw new InvalidOperationException("Stored document has no _etag."));
 }

@@ -1,4 +1,6 @@
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Streams;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +17,8 @@ public static class CosmosServiceCollectionExtensions
         services.AddSingleton(_ => CosmosClientFactory.Create(options));
         services.AddSingleton<IProductStore>(sp => new CosmosProductStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<IStreamStore>(sp => new CosmosStreamStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<ICartStore>(sp => new CosmosCartStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<IStockStore>(sp => new CosmosStockStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         return services;
     }
 }

@@ -52,8 +52,9 @@ public sealed record StockShard : IDocument
     [JsonPropertyName("sold")]
     public required long Sold { get; init; }
 
-    /// <summary>The flash sale whose units <see cref="SaleLeft"/> counts, once a buyer of that sale reached this shard.</summary>
+    /// <summary>The flash sale whose units <see cref="SaleLeft"/> counts, once a buyer of that sale reached this shard (absent before).</summary>
     [JsonPropertyName("sale")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Sale { get; init; }
 
     /// <summary>This shard's part of the sale's allotment not yet reserved or sold.</summary>
@@ -150,12 +151,12 @@ public sealed record StockShard : IDocument
 /// <param name="Quantity">The units held.</param>
 /// <param name="ExpiresAt">Unix seconds after which the sweep releases the hold if it is still open.</param>
 /// <param name="Sale">The flash sale whose allotment the units came from, if any.</param>
-/// <param name="Outcome">Null while open; <see cref="Sold"/> or <see cref="Released"/> once finished.</param>
+/// <param name="Outcome">Absent while open; <see cref="Sold"/> or <see cref="Released"/> once finished.</param>
 public sealed record StockHold(
     [property: JsonPropertyName("q")] long Quantity,
     [property: JsonPropertyName("exp")] long ExpiresAt,
-    [property: JsonPropertyName("sale")] string? Sale,
-    [property: JsonPropertyName("done")] string? Outcome)
+    [property: JsonPropertyName("sale"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sale,
+    [property: JsonPropertyName("done"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Outcome)
 {
     public const string Sold = "sold";
     public const string Released = "released";
