@@ -1,6 +1,8 @@
 using System.Text.Json;
 using LiveShop.Azure.Cosmos;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Streams;
 using LiveShop.StorageContractTests.Contracts;
@@ -37,4 +39,19 @@ public sealed class CosmosStreamStoreTests(CosmosFixture fixture) : StreamStoreC
 
     protected override Task<JsonElement> ReadStoredJsonAsync(LiveStream document) =>
         CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Streams), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosCartStoreTests(CosmosFixture fixture) : CartStoreContract
+{
+    protected override ICartStore CartStore { get; } = new CosmosCartStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Cart document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Carts), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosStockStoreTests(CosmosFixture fixture) : StockStoreContract
+{
+    protected override IStockStore Store { get; } = new CosmosStockStore(fixture.Client, fixture.DatabaseName);
 }

@@ -104,10 +104,11 @@ public abstract class DocumentStoreContract<T>
         var document = NewDocument();
         var mates = NewPartitionMates(document, 2);
         var elsewhere = NewDocument();
-        var etags = new Dictionary<string, string>();
+        // Keyed by partition and id: ids are unique only within a partition (a cart's id is its market).
+        var etags = new Dictionary<(string, string), string>();
         foreach (var created in mates.Prepend(document).Append(elsewhere))
         {
-            etags[created.Id] = await Store.CreateAsync(created, None);
+            etags[(created.PartitionKey, created.Id)] = await Store.CreateAsync(created, None);
         }
 
         var ids = mates.Select(m => m.Id).Prepend(document.Id).Append(elsewhere.Id).Append(document.Id).Append(Documents.UniqueId("missing")).ToList();
@@ -117,7 +118,7 @@ public abstract class DocumentStoreContract<T>
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), found.Select(f => f.Value.Id).Order(StringComparer.Ordinal));
         Assert.All(found, f =>
         {
-            Assert.Equal(etags[f.Value.Id], f.ETag);
+            Assert.Equal(etags[(f.Value.PartitionKey, f.Value.Id)], f.ETag);
             Assert.True(Documents.SameJson(expected[f.Value.Id], f.Value));
         });
     }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Money;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Streams;
 
@@ -42,6 +44,37 @@ internal static class Documents
         ["prd_1", "prd_2"],
         Created,
         Created);
+
+    public static Cart Cart(string ownerKey, string market = "uk", int? ttl = 3600) => new(
+        market,
+        ownerKey,
+        market,
+        [
+            new CartLine("ln_0123456789abcdef0123", UniqueId("mer"), UniqueId("prd"), "sku_s", 2, "str_1", new Money(2499, Currencies.Get("GBP")), Created),
+            new CartLine("ln_fedcba9876543210fedc", UniqueId("mer"), UniqueId("prd"), "sku.m-1", 99, null, new Money(150000, Currencies.Get("VND")), Created.AddMinutes(1)),
+        ],
+        new Dictionary<string, long> { ["fls_1"] = 2 },
+        null,
+        null,
+        Created,
+        Created.AddMinutes(2),
+        ttl);
+
+    /// <summary>A shard of a new SKU holding <paramref name="available"/> units, each test its own.</summary>
+    public static StockShard Shard(long available = 10, int index = 0, int count = 1) => new()
+    {
+        Id = StockShard.IdOf(UniqueId("prd"), "sku_m", index),
+        MerchantId = UniqueId("mer"),
+        ProductId = UniqueId("prd"),
+        SkuId = "sku_m",
+        Index = index,
+        Count = count,
+        Basis = available * count,
+        OnHand = available,
+        Available = available,
+        Reserved = 0,
+        Sold = 0,
+    };
 
     public static JsonNode? Json<T>(T document) => JsonSerializer.SerializeToNode(document, StorageJson.Options);
 
