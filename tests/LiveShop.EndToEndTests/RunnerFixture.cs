@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage.InMemory;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
@@ -28,6 +30,21 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public WriteCountingStreamStore Streams { get; } = new(new InMemoryStreamStore());
 
+    /// <summary>The clock the app's services read: real time, which a test can move forward (e.g. to a flash sale's start).</summary>
+    public TestClock Clock { get; } = new();
+
+    public WriteCountingCartStore Carts { get; }
+
+    public WriteCountingStockStore Stock { get; } = new(new InMemoryStockStore());
+
+    /// <summary>Every write that reached any store.</summary>
+    public int Writes => Products.Writes + Streams.Writes + Carts.Writes + Stock.Writes;
+
+    public RunnerFixture()
+    {
+        Carts = new(new InMemoryCartStore(Clock));
+    }
+
     public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
@@ -36,8 +53,11 @@ public sealed class RunnerFixture : IAsyncLifetime
             ["--urls=http://127.0.0.1:0", "--LocalRunner:Seed=false", "--LiveShop:StreamCacheMilliseconds=60000", "--Logging:LogLevel:Default=Warning"],
             builder =>
             {
+                builder.Services.AddSingleton<TimeProvider>(Clock);
                 builder.Services.AddSingleton<IProductStore>(Products);
                 builder.Services.AddSingleton<IStreamStore>(Streams);
+                builder.Services.AddSingleton<ICartStore>(Carts);
+                builder.Services.AddSingleton<IStockStore>(Stock);
             });
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
@@ -104,6 +124,20 @@ public sealed class RunnerFixture : IAsyncLifetime
         var stream = (await response.Content.ReadFromJsonAsync<LiveStream>(ApiJson.Options))!;
         Assert.Equal(Url(Routes.Format(Routes.Stream, stream.Id)), response.Headers.Location?.OriginalString);
         return (stream.Id, response.Headers.ETag!.Tag);
+    }
+}
+
+/// <summary>Real time plus an offset a test can move forward; never backward, so other tests' data stays valid.</summary>
+public sealed class TestClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        Interlocked.Add(ref _offsetTicks, by.Ticks);
     }
 }
 

@@ -1,4 +1,6 @@
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Streams;
 
@@ -38,3 +40,30 @@ public sealed class WriteCountingProductStore(IProductStore inner) : WriteCounti
 }
 
 public sealed class WriteCountingStreamStore(IStreamStore inner) : WriteCountingStore<LiveStream>(inner), IStreamStore;
+
+public sealed class WriteCountingCartStore(ICartStore inner) : WriteCountingStore<Cart>(inner), ICartStore;
+
+/// <summary>Counts the stock writes (creates and applied or refused changes) that reach a stock store.</summary>
+public sealed class WriteCountingStockStore(IStockStore inner) : IStockStore
+{
+    private int _writes;
+
+    public int Writes => Volatile.Read(ref _writes);
+
+    public Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.ReadAsync(ids, cancellationToken);
+
+    public Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return inner.TryCreateAsync(shard, cancellationToken);
+    }
+
+    public Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return inner.TryApplyAsync(shardId, change, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);
+}
