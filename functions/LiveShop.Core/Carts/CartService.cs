@@ -17,9 +17,6 @@ namespace LiveShop.Core.Carts;
 public sealed class CartService(
     ICartStore carts, IProductStore products, StockLedger stock, ServedMarkets markets, CartSettings settings, TimeProvider clock)
 {
-    /// <summary>The ETag of a cart that was never written (no stored version can have it).</summary>
-    private const string Unwritten = "";
-
     public async Task<CartView> GetAsync(CartOwner owner, string market, CancellationToken ct)
     {
         var m = MarketOf(market);
@@ -129,12 +126,13 @@ public sealed class CartService(
         }
 
         // 1. The guest cart hands its lines over (or already has, in a retried merge).
-        var (handed, _) = await Optimistic.UpdateAsync(
-            async () => await carts.ReadAsync(guest.Key, m.Code, ct) ?? new Versioned<Cart>(Cart.Empty(guest, m.Code, clock.GetUtcNow(), settings.IdleSeconds), Unwritten),
+        var (handed, _) = await Optimistic.UpsertAsync(
+            () => carts.ReadAsync(guest.Key, m.Code, ct),
+            () => Cart.Empty(guest, m.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart => cart.Handover is not null || cart.Lines.Count == 0
                 ? null
                 : cart with { Handover = new CartHandover(Ids.New("ho", clock), viewer.Key, cart.Lines), Lines = [], UpdatedAt = clock.GetUtcNow() },
-            (cart, etag) => WriteAsync(cart, etag, ct),
+            carts,
             null,
             "Guest cart",
             ct);
@@ -298,47 +296,31 @@ public sealed class CartService(
 
     private async Task<Versioned<Cart>> ReadOrEmptyAsync(CartOwner owner, Market market, CancellationToken ct) =>
         await carts.ReadAsync(owner.Key, market.Code, ct)
-        ?? new Versioned<Cart>(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Unwritten);
+        ?? new Versioned<Cart>(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Optimistic.Unwritten);
 
     /// <summary>Read-modify-write of the cart under its ETag (a cart never written is created), retried on a lost race.</summary>
+    /// <param name="read">A version already read for this request, used for the first attempt (saves a read).</param>
     private async Task<Versioned<Cart>> UpdateAsync(
         CartOwner owner, Market market, string? ifMatch, Func<Cart, DateTimeOffset, Cart?> change, CancellationToken ct, Versioned<Cart>? read = null)
     {
-        var (stored, _) = await Optimistic.UpdateAsync(
+        var (stored, _) = await Optimistic.UpsertAsync(
             () =>
             {
                 var first = read;
                 read = null;
-                return first is null ? ReadOrEmptyAsync(owner, market, ct) : Task.FromResult(first);
+                return first is null ? carts.ReadAsync(owner.Key, market.Code, ct) : Task.FromResult<Versioned<Cart>?>(first.ETag == Optimistic.Unwritten ? null : first);
             },
+            () => Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart =>
             {
                 var now = clock.GetUtcNow();
                 return change(cart, now) is { } changed ? changed with { UpdatedAt = now, Ttl = settings.IdleSeconds } : null;
             },
-            (cart, etag) => WriteAsync(cart, etag, ct),
+            carts,
             ifMatch,
             $"Cart '{market.Code}'",
             ct);
         return stored;
-    }
-
-    private async Task<string> WriteAsync(Cart cart, string etag, CancellationToken ct)
-    {
-        if (etag != Unwritten)
-        {
-            return await carts.ReplaceAsync(cart, etag, ct);
-        }
-
-        try
-        {
-            return await carts.CreateAsync(cart, ct);
-        }
-        catch (DuplicateDocumentException e)
-        {
-            // Another request created the cart first: re-read it and re-apply the change.
-            throw new ConcurrencyConflictException("The cart was created concurrently.", e);
-        }
     }
 
     private async Task<Dictionary<(string MerchantId, string ProductId), Product>> ProductsAsync(IEnumerable<SkuRef> skus, CancellationToken ct)

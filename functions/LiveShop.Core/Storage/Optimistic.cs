@@ -69,6 +69,50 @@ public static class Optimistic
         }
     }
 
+    /// <summary>
+    /// <see cref="UpdateAsync{T}"/> for a document that may not exist yet: a missing one is <paramref name="empty"/>,
+    /// and its first write is a create (a concurrent create counts as a lost race and is retried on a fresh read).
+    /// </summary>
+    public static Task<(Versioned<T> Stored, bool Written)> UpsertAsync<T>(
+        Func<Task<Versioned<T>?>> read,
+        Func<T> empty,
+        Func<T, T?> change,
+        IDocumentStore<T> store,
+        string? ifMatch,
+        string what,
+        CancellationToken cancellationToken = default)
+        where T : class, IDocument
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(empty);
+        ArgumentNullException.ThrowIfNull(store);
+        return UpdateAsync(
+            async () => await read() ?? new Versioned<T>(empty(), Unwritten),
+            change,
+            async (document, etag) =>
+            {
+                if (etag != Unwritten)
+                {
+                    return await store.ReplaceAsync(document, etag, cancellationToken);
+                }
+
+                try
+                {
+                    return await store.CreateAsync(document, cancellationToken);
+                }
+                catch (DuplicateDocumentException e)
+                {
+                    throw new ConcurrencyConflictException($"{what} was created concurrently.", e);
+                }
+            },
+            ifMatch,
+            what,
+            cancellationToken);
+    }
+
+    /// <summary>The ETag of a document that was never written (no stored version has it).</summary>
+    public const string Unwritten = "";
+
     /// <summary>A random pause of up to min(BaseBackoff * 2^(attempt - 1), MaxBackoff).</summary>
 #pragma warning disable CA5394 // Jitter, not security: Random.Shared is the right tool.
     private static TimeSpan Backoff(int attempt) =>

@@ -7,21 +7,43 @@ namespace LiveShop.Core.Storage.InMemory;
 public sealed class InMemoryProductStore : InMemoryDocumentStore<Product>, IProductStore
 {
     public Task<KeysetPage<Product>> ListByMerchantAsync(
-        string merchantId, bool includeArchived, string? after, int limit, CancellationToken cancellationToken)
-    {
-        var items = Partition(merchantId)
-            .Select(v => v.Value)
-            .Where(p => includeArchived || !p.IsArchived)
-            .Where(p => after is null || string.CompareOrdinal(p.Id, after) < 0)
-            .OrderByDescending(p => p.Id, StringComparer.Ordinal)
-            .Take(limit + 1)
-            .ToList();
-        var page = items.Take(limit).ToList();
-        return Task.FromResult(new KeysetPage<Product>(page, items.Count > limit ? page[^1].Id : null));
-    }
+        string merchantId, bool includeArchived, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Keyset.Page(Partition(merchantId).Select(v => v.Value).Where(p => includeArchived || !p.IsArchived), p => p.Id, after, limit));
 }
 
 public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore;
 
 /// <summary>Carts in memory; a cart expires after its time to live, on <paramref name="clock"/>.</summary>
 public sealed class InMemoryCartStore(TimeProvider clock) : InMemoryDocumentStore<Cart>(clock), ICartStore;
+
+public sealed class InMemorySaleClaimStore : InMemoryDocumentStore<Sales.SaleClaim>, Sales.ISaleClaimStore;
+
+public sealed class InMemoryOrderStore : InMemoryDocumentStore<Orders.Order>, Orders.IOrderStore
+{
+    public Task<KeysetPage<Orders.Order>> ListByMerchantAsync(string merchantId, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Keyset.Page(Partition(merchantId).Select(v => v.Value), o => o.Id, after, limit));
+}
+
+public sealed class InMemoryCheckoutStore : InMemoryDocumentStore<Checkout.Checkout>, Checkout.ICheckoutStore
+{
+    public Task<KeysetPage<Checkout.Checkout>> ListOrderedAsync(string buyerId, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Keyset.Page(Partition(buyerId).Select(v => v.Value).Where(c => c.HasOrder), c => c.OrderId, after, limit));
+
+    public Task<Checkout.Checkout?> FindByOrderAsync(string buyerId, string orderId, CancellationToken cancellationToken) =>
+        Task.FromResult(Partition(buyerId).Select(v => v.Value).FirstOrDefault(c => c.OrderId == orderId));
+}
+
+/// <summary>Keyset paging newest first over ids that sort by creation time, as the Cosmos queries do.</summary>
+internal static class Keyset
+{
+    public static KeysetPage<T> Page<T>(IEnumerable<T> items, Func<T, string> key, string? after, int limit)
+    {
+        var ordered = items
+            .Where(i => after is null || string.CompareOrdinal(key(i), after) < 0)
+            .OrderByDescending(key, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        var page = ordered.Take(limit).ToList();
+        return new KeysetPage<T>(page, ordered.Count > limit ? key(page[^1]) : null);
+    }
+}

@@ -1,0 +1,85 @@
+using LiveShop.Core.Orders;
+
+namespace LiveShop.Core.Checkout;
+
+/// <summary>The input of a checkout's orchestration: everything fixed when the checkout was created.</summary>
+public sealed record CheckoutStart(
+    string CheckoutId,
+    string OrderId,
+    string BuyerId,
+    string Market,
+    string MerchantId,
+    CheckoutSource Source,
+    IReadOnlyList<CheckoutItem> Items,
+    string PaymentMethod);
+
+/// <summary>A checkout's lines priced now, or why it cannot go on.</summary>
+public sealed record PricingResult(IReadOnlyList<PricedLine>? Lines, OrderAmounts? Amounts, CheckoutRejection? Rejection);
+
+/// <param name="Line">The line's index in the checkout's items (0-based).</param>
+/// <param name="SaleId">The flash sale whose price applies, if any.</param>
+public sealed record PricedLine(
+    int Line,
+    CheckoutItem Item,
+    string Title,
+    IReadOnlyDictionary<string, string> Attributes,
+    Money.Money UnitPrice,
+    Money.Money RegularUnitPrice,
+    string? SaleId);
+
+/// <summary>Input of the reservation step.</summary>
+/// <param name="HoldUntil">When the holds expire if nothing finishes them (the sweep then releases them).</param>
+public sealed record ReservationRequest(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, DateTimeOffset HoldUntil);
+
+/// <summary>Null when every line is reserved; otherwise why not (and nothing is held).</summary>
+public sealed record ReservationResult(CheckoutRejection? Rejection);
+
+/// <summary>Input of the steps after the reservation.</summary>
+public sealed record CheckoutProgress(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, string? PaymentId);
+
+/// <summary>What the authorization step found.</summary>
+public sealed record AuthorizationOutcome(string? PaymentId, string Status, string? NextActionUrl, string? DeclineCode);
+
+/// <summary>The payment's outcome a provider's webhook reports for a customer action (3-D Secure).</summary>
+public sealed record PaymentActionEvent(string PaymentId, bool Succeeded);
+
+/// <summary>What the capture step did: "captured", "cancelled" (the viewer cancelled first) or "declined".</summary>
+public sealed record CaptureOutcome(string Status);
+
+/// <summary>Input of the step that closes a failed checkout.</summary>
+/// <param name="Lines">The priced lines, when the checkout got that far (their holds and claims are released).</param>
+/// <param name="Captured">Whether the money was taken (then it is refunded, not cancelled).</param>
+public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, bool Captured, CheckoutRejection Rejection);
+
+/// <summary>How a checkout's orchestration ended.</summary>
+public sealed record CheckoutOutcome(CheckoutStatus Status, CheckoutRejection? Rejection);
+
+/// <summary>The names of a checkout orchestration's external events.</summary>
+public static class CheckoutEvents
+{
+    /// <summary>The provider reports the outcome of the customer's action (payload <see cref="PaymentActionEvent"/>).</summary>
+    public const string PaymentAction = "PaymentAction";
+
+    /// <summary>The viewer asked to cancel before capture.</summary>
+    public const string CancelRequested = "CancelRequested";
+}
+
+/// <summary>Starts and signals checkout orchestrations (Durable Functions in the app).</summary>
+public interface ICheckoutWorkflow
+{
+    /// <summary>Starts the checkout's orchestration (instance id: the checkout id) unless it already exists.</summary>
+    Task StartAsync(CheckoutStart start, CancellationToken cancellationToken);
+
+    /// <summary>Raises an external event on the checkout's orchestration (ignored by one that does not wait for it).</summary>
+    Task RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken);
+}
+
+/// <summary>Checkout settings.</summary>
+/// <param name="PaymentActionTimeout">How long a checkout waits for the customer's payment action (3-D Secure) before it expires.</param>
+public sealed record CheckoutSettings(TimeSpan PaymentActionTimeout)
+{
+    public const int DefaultPaymentActionMinutes = 10;
+
+    /// <summary>Extra time a hold lives beyond the longest a checkout can take, before the sweep may release it.</summary>
+    public static readonly TimeSpan HoldMargin = TimeSpan.FromMinutes(5);
+}

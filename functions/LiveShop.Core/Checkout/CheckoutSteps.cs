@@ -1,0 +1,333 @@
+using LiveShop.Core.Carts;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Markets;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
+using LiveShop.Core.Pricing;
+using LiveShop.Core.Sales;
+using LiveShop.Core.Stock;
+using LiveShop.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LiveShop.Core.Checkout;
+
+/// <summary>
+/// The steps of a checkout, each one an activity of its orchestration. Every step may run more than once (activities
+/// run at least once), so each is idempotent: stock holds and flash-sale claims are keyed by the checkout, the order is
+/// created under its fixed id, payments carry idempotency keys derived from the checkout id and the step, and status
+/// changes are conditional writes that never move a finished record back.
+/// </summary>
+public sealed class CheckoutSteps(
+    IProductStore products,
+    StockLedger stock,
+    SaleClaims claims,
+    IOrderStore orders,
+    ICheckoutStore checkouts,
+    IPaymentProvider payments,
+    IDomainEvents events,
+    CartService carts,
+    TimeProvider clock,
+    ILogger<CheckoutSteps> logger)
+{
+    /// <summary>Prices every line now: the flash-sale price only while the sale is active, has units, and the buyer is within its limit.</summary>
+    public async Task<PricingResult> PriceAsync(CheckoutStart start, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var market = MarketRegistry.Get(start.Market);
+        var byId = await ProductsAsync(start, ct);
+        var found = new List<(int Line, CheckoutItem Item, Product Product, Sku Sku)>();
+        for (var i = 0; i < start.Items.Count; i++)
+        {
+            var item = start.Items[i];
+            var product = byId.GetValueOrDefault(item.ProductId);
+            if (product is null || product.IsArchived || product.Market != start.Market || product.FindSku(item.SkuId) is not { } sku)
+            {
+                return Rejected(RejectionReasons.Unavailable, item.SkuId, $"SKU '{item.SkuId}' of product '{item.ProductId}' can no longer be bought in market '{start.Market}'.");
+            }
+
+            found.Add((i, item, product, sku));
+        }
+
+        var now = clock.GetUtcNow();
+        var levels = await stock.LevelsAsync(found.Select(f => (f.Product, f.Sku)).ToList(), ct);
+        var saleIds = found.Select(f => f.Product.OpenSale(f.Sku.Id, now)?.Id).OfType<string>().Distinct().ToList();
+        var taken = await claims.TakenAsync(start.BuyerId, saleIds, ct);
+        var lines = new List<PricedLine>();
+        foreach (var (line, item, product, sku) in found)
+        {
+            var sale = product.OpenSale(sku.Id, now);
+            var price = PriceBook.Line(product, sku, item.Quantity, now, levels[SkuRef.Of(product, sku)], sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
+            lines.Add(new PricedLine(line, item, product.Title, sku.Attributes, price.Unit, price.Regular, price.Sale?.Id));
+        }
+
+        var totals = PriceBook.Total(market, lines.Select(l => (new LinePrice(l.UnitPrice, l.RegularUnitPrice, null), l.Item.Quantity)));
+        var amounts = new OrderAmounts(totals.Subtotal, totals.Discount, totals.Tax.Amount ?? Money.Money.Zero(market.Currency), totals.Total);
+        return new PricingResult(lines, amounts, null);
+    }
+
+    /// <summary>
+    /// Reserves every line, all or nothing: a flash-sale line first claims its units against the buyer's limit, then
+    /// every line holds its units. If any line fails, everything this checkout holds is given back.
+    /// </summary>
+    public async Task<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var start = request.Start;
+        var byId = await ProductsAsync(start, ct);
+        foreach (var line in request.Lines)
+        {
+            var product = byId.GetValueOrDefault(line.Item.ProductId);
+            var sku = product?.FindSku(line.Item.SkuId);
+            var sale = line.SaleId is null ? null : product?.Sales.FirstOrDefault(s => s.Id == line.SaleId);
+            CheckoutRejection? rejection = null;
+            if (product is null || sku is null || (line.SaleId is not null && sale is null))
+            {
+                rejection = new(RejectionReasons.Unavailable, line.Item.SkuId, $"SKU '{line.Item.SkuId}' can no longer be bought.");
+            }
+            else if (sale is not null && !await claims.TryClaimAsync(start.BuyerId, sale.Id, start.CheckoutId, line.Item.Quantity, sale.PerCustomerLimit, ct))
+            {
+                rejection = new(RejectionReasons.SaleLimitReached, sku.Id, $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; this checkout would pass it.");
+            }
+            else
+            {
+                var outcome = await stock.ReserveAsync(product, sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), line.Item.Quantity, sale, request.HoldUntil, ct);
+                rejection = outcome switch
+                {
+                    ReservationOutcome.Reserved => null,
+                    ReservationOutcome.SaleSoldOut => new(RejectionReasons.SaleSoldOut, sku.Id, $"Flash sale '{sale!.Id}' has no units left for SKU '{sku.Id}'; it is still sold at its regular price."),
+                    _ => new(RejectionReasons.OutOfStock, sku.Id, $"SKU '{sku.Id}' does not have {line.Item.Quantity} units available."),
+                };
+            }
+
+            if (rejection is not null)
+            {
+                await ReleaseAsync(start, request.Lines, ct);
+                return new ReservationResult(rejection);
+            }
+        }
+
+        return new ReservationResult(null);
+    }
+
+    /// <summary>Creates the order (pending payment) under its fixed id; a repeat finds it created.</summary>
+    public async Task CreateOrderAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var start = progress.Start;
+        var now = clock.GetUtcNow();
+        var order = new Order(
+            start.OrderId,
+            start.MerchantId,
+            start.BuyerId,
+            start.Market,
+            progress.Lines.Select(l => new OrderLine(
+                l.Line + 1, l.Item.ProductId, l.Item.SkuId, l.Title, l.Attributes, l.Item.Quantity, l.UnitPrice, l.RegularUnitPrice,
+                l.SaleId, l.Item.StreamId, StockLedger.HoldIdFor(start.CheckoutId, l.Line), 0)).ToList(),
+            progress.Amounts,
+            OrderStatus.PendingPayment,
+            new OrderPayment(payments.Name, null, null, null, Money.Money.Zero(progress.Amounts.Total.Currency)),
+            [],
+            now,
+            now);
+        try
+        {
+            await orders.CreateAsync(order, ct);
+        }
+        catch (DuplicateDocumentException)
+        {
+            // Created by an earlier run of this step.
+        }
+
+        await SetCheckoutAsync(start, c => c.HasOrder ? null : c with { Total = progress.Amounts.Total, HasOrder = true }, ct);
+    }
+
+    /// <summary>Authorizes the total (idempotency key: checkout id + step); a required customer action is recorded for the viewer to see.</summary>
+    public async Task<AuthorizationOutcome> AuthorizeAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var start = progress.Start;
+        var result = await payments.AuthorizeAsync(
+            new PaymentAuthorization(start.CheckoutId, progress.Amounts.Total, start.PaymentMethod, start.CheckoutId + ":authorize"), ct);
+        if (result.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
+        {
+            var now = clock.GetUtcNow();
+            await UpdateOrderAsync(start, o =>
+            {
+                var paid = o.Payment.PaymentId == result.PaymentId ? o : o with { Payment = o.Payment with { PaymentId = result.PaymentId, AuthorizedAt = now }, UpdatedAt = now };
+                return result.Status == PaymentStatus.RequiresAction ? paid.AwaitingAction(now) : paid;
+            }, ct);
+        }
+
+        if (result.Status == PaymentStatus.RequiresAction)
+        {
+            await SetCheckoutAsync(start, c => c.Status == CheckoutStatus.Pending
+                ? c with { Status = CheckoutStatus.AwaitingPaymentAction, NextActionUrl = result.NextActionUrl }
+                : null, ct);
+        }
+
+        return new AuthorizationOutcome(result.PaymentId, result.Status.ToString(), result.NextActionUrl, result.DeclineCode);
+    }
+
+    /// <summary>After the customer's action: the payment as the provider has it now (a webhook's word is not taken on trust).</summary>
+    public async Task<AuthorizationOutcome> ConfirmActionAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var result = await payments.GetAsync(progress.PaymentId ?? throw new ArgumentException("No payment to confirm.", nameof(progress)), ct);
+        return new AuthorizationOutcome(result.PaymentId, result.Status.ToString(), result.NextActionUrl, result.DeclineCode);
+    }
+
+    /// <summary>
+    /// Takes the money, unless the viewer cancelled first: the order moves to "capturing" under its ETag, so exactly
+    /// one of the capture and the cancellation wins.
+    /// </summary>
+    public async Task<CaptureOutcome> CaptureAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var start = progress.Start;
+        var capturing = await UpdateOrderAsync(start, o => o.BeginCapture(clock.GetUtcNow()) is { } next ? (next == o ? null : next) : null, ct);
+        if (capturing.Status is not (OrderStatus.Capturing or OrderStatus.Paid))
+        {
+            return new CaptureOutcome("cancelled");
+        }
+
+        var result = await payments.CaptureAsync(progress.PaymentId!, progress.Amounts.Total, start.CheckoutId + ":capture", ct);
+        return new CaptureOutcome(result.Status == PaymentStatus.Captured ? "captured" : "declined");
+    }
+
+    /// <summary>Turns every line's held units into sold units; false when a hold was lost (expired and released).</summary>
+    public async Task<bool> CommitStockAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var all = true;
+        foreach (var line in progress.Lines)
+        {
+            all &= await stock.CommitAsync(line.Item.Sku, StockLedger.HoldIdFor(progress.Start.CheckoutId, line.Line), line.Item.Quantity, ct);
+        }
+
+        return all;
+    }
+
+    /// <summary>Marks the order and checkout paid, counts the flash-sale units bought, publishes OrderPaid and takes the bought lines off the cart.</summary>
+    public async Task CompleteAsync(CheckoutProgress progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var start = progress.Start;
+        var now = clock.GetUtcNow();
+        var order = await UpdateOrderAsync(start, o => o.Status == OrderStatus.Capturing ? o.Paid(now) : null, ct);
+        foreach (var saleId in progress.Lines.Select(l => l.SaleId).OfType<string>().Distinct())
+        {
+            await claims.MarkBoughtAsync(start.BuyerId, saleId, start.CheckoutId, ct);
+        }
+
+        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null }, ct);
+        await events.PublishAsync(
+            new DomainEvent(
+                $"{order.Id}:paid",
+                DomainEventTypes.OrderPaid,
+                $"merchants/{order.MerchantId}/orders/{order.Id}",
+                order.Payment.CapturedAt ?? now,
+                new OrderPaidData(order.Id, order.MerchantId, order.BuyerId, order.Market, order.Amounts.Total.MinorUnits, order.Amounts.Total.Currency.Code,
+                    order.Lines.Select(l => new OrderPaidLine(l.ProductId, l.SkuId, l.Quantity, l.SaleId, l.StreamId)).ToList())),
+            ct);
+        await carts.RecordPurchaseAsync(
+            CartOwner.For(new Identity.Caller(start.BuyerId, Identity.Role.Viewer, null)),
+            start.Market,
+            progress.Lines.Select(l => new PurchasedLine(l.Item.Sku, l.Item.Quantity, l.SaleId)).ToList(),
+            start.Source == CheckoutSource.Cart,
+            ct);
+    }
+
+    /// <summary>
+    /// Closes a failed checkout: gives back its stock holds and flash-sale claims, closes the order, records the
+    /// rejection, then releases the payment (cancels the authorization, or refunds what was captured). A provider that
+    /// cannot be reached for the release is logged: an uncaptured authorization lapses by itself.
+    /// </summary>
+    public async Task FailAsync(CheckoutFailure failure, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var start = failure.Start;
+        if (failure.Lines is { } lines)
+        {
+            await ReleaseAsync(start, lines, ct);
+        }
+
+        var status = failure.Rejection.Reason switch
+        {
+            RejectionReasons.Cancelled => OrderStatus.Cancelled,
+            RejectionReasons.Expired => OrderStatus.Expired,
+            _ => OrderStatus.PaymentFailed,
+        };
+        if (await orders.ReadAsync(start.MerchantId, start.OrderId, ct) is not null)
+        {
+            await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct);
+        }
+
+        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null }, ct);
+        if (failure.PaymentId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (failure.Captured)
+            {
+                var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value;
+                var amount = order?.Amounts.Total ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
+                await payments.RefundAsync(failure.PaymentId, amount, start.CheckoutId + ":refund-failed", ct);
+            }
+            else
+            {
+                await payments.CancelAsync(failure.PaymentId, start.CheckoutId + ":cancel", ct);
+            }
+        }
+        catch (PaymentUnavailableException e)
+        {
+            logger.LogWarning(e, "Could not release payment {PaymentId} of checkout {CheckoutId}; an uncaptured authorization lapses by itself", failure.PaymentId, start.CheckoutId);
+        }
+    }
+
+    private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, CancellationToken ct)
+    {
+        foreach (var line in lines)
+        {
+            await stock.ReleaseAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), ct);
+            if (line.SaleId is not null)
+            {
+                await claims.ReleaseAsync(start.BuyerId, line.SaleId, start.CheckoutId, ct);
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, Product>> ProductsAsync(CheckoutStart start, CancellationToken ct) =>
+        (await products.ReadManyAsync(start.MerchantId, start.Items.Select(i => i.ProductId).Distinct(StringComparer.Ordinal).ToList(), ct))
+            .ToDictionary(p => p.Value.Id, p => p.Value, StringComparer.Ordinal);
+
+    private async Task<Order> UpdateOrderAsync(CheckoutStart start, Func<Order, Order?> change, CancellationToken ct)
+    {
+        var (stored, _) = await Optimistic.UpdateAsync(
+            async () => await orders.ReadAsync(start.MerchantId, start.OrderId, ct) ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing."),
+            change,
+            (order, etag) => orders.ReplaceAsync(order, etag, ct),
+            null,
+            $"Order '{start.OrderId}'",
+            ct);
+        return stored.Value;
+    }
+
+    private Task SetCheckoutAsync(CheckoutStart start, Func<Checkout, Checkout?> change, CancellationToken ct) =>
+        Optimistic.UpdateAsync(
+            async () => await checkouts.ReadAsync(start.BuyerId, start.CheckoutId, ct) ?? throw new InvalidOperationException($"Checkout '{start.CheckoutId}' is missing."),
+            c => change(c) is { } changed ? changed with { UpdatedAt = clock.GetUtcNow() } : null,
+            (checkout, etag) => checkouts.ReplaceAsync(checkout, etag, ct),
+            null,
+            $"Checkout '{start.CheckoutId}'",
+            ct);
+
+    private static PricingResult Rejected(string reason, string? skuId, string detail) => new(null, null, new CheckoutRejection(reason, skuId, detail));
+}
+
+/// <summary>The data of a LiveShop.Orders.Paid event.</summary>
+public sealed record OrderPaidData(string OrderId, string MerchantId, string BuyerId, string Market, long TotalMinorUnits, string Currency, IReadOnlyList<OrderPaidLine> Lines);
+
+public sealed record OrderPaidLine(string ProductId, string SkuId, long Quantity, string? SaleId, string? StreamId);

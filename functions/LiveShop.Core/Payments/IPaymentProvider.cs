@@ -1,0 +1,62 @@
+namespace LiveShop.Core.Payments;
+
+/// <summary>
+/// A card payment provider that can authorize now and capture later (Stripe PaymentIntents with manual capture).
+/// Every call carries an idempotency key: the same key always gives the first answer, so a retried step never
+/// charges twice. Transient failures (the provider unreachable, 5xx, throttling) throw <see cref="PaymentUnavailableException"/>.
+/// </summary>
+public interface IPaymentProvider
+{
+    /// <summary>The provider's name, stored with orders ("stripe", "simulated").</summary>
+    string Name { get; }
+
+    Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken);
+
+    /// <summary>The payment as it stands now (after a customer action, for instance).</summary>
+    Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken);
+
+    Task<PaymentResult> CaptureAsync(string paymentId, Money.Money amount, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Cancels an authorization that was not captured (the hold on the card is released).</summary>
+    Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<RefundResult> RefundAsync(string paymentId, Money.Money amount, string idempotencyKey, CancellationToken cancellationToken);
+}
+
+/// <param name="CheckoutId">Stored with the payment, so the provider's webhooks name the checkout.</param>
+/// <param name="PaymentMethod">The provider's token of the card (a Stripe PaymentMethod id such as pm_card_visa).</param>
+public sealed record PaymentAuthorization(string CheckoutId, Money.Money Amount, string PaymentMethod, string IdempotencyKey);
+
+/// <param name="NextActionUrl">Where the customer completes the required action (3-D Secure), when <see cref="Status"/> is RequiresAction.</param>
+/// <param name="DeclineCode">The provider's reason, when declined.</param>
+public sealed record PaymentResult(string PaymentId, PaymentStatus Status, string? NextActionUrl = null, string? DeclineCode = null);
+
+public sealed record RefundResult(string RefundId, Money.Money Amount);
+
+public enum PaymentStatus
+{
+    Authorized,
+    RequiresAction,
+    Declined,
+    Captured,
+    Cancelled,
+}
+
+/// <summary>The provider could not be reached or failed transiently; the same call may succeed later.</summary>
+public sealed class PaymentUnavailableException : Exception
+{
+    public PaymentUnavailableException()
+        : base("The payment provider is unavailable.")
+    {
+    }
+
+    public PaymentUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public PaymentUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
