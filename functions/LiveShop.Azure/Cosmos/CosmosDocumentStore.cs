@@ -23,9 +23,13 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         }
 
         Container = container;
+        PartitionKeyProperty = definition.PartitionKeyPath.TrimStart('/');
     }
 
     protected Container Container { get; }
+
+    /// <summary>The partition key's property ("merchantId"), from the container's definition in platform.json.</summary>
+    protected string PartitionKeyProperty { get; }
 
     /// <summary>The container <paramref name="definition"/> names, in the database <paramref name="databaseName"/>.</summary>
     protected static Container ContainerOf(CosmosClient client, string databaseName, ContainerDefinition definition)
@@ -112,6 +116,52 @@ public class CosmosDocumentStore<T> : IDocumentStore<T>
         {
             throw translated;
         }
+    }
+
+    /// <summary>
+    /// One page of a partition's documents, newest first by <paramref name="keyProperty"/> (an id that sorts by creation
+    /// time), after <paramref name="after"/>. Single-partition: the partition is both the request's partition key and a
+    /// WHERE filter (free on Cosmos DB, and correct where the partition key option is not honoured). One item more than
+    /// the page is read to know whether a next page exists.
+    /// </summary>
+    /// <param name="filter">Further conditions (" AND ..." clauses), or empty.</param>
+    protected async Task<KeysetPage<T>> KeysetPageAsync(
+        string partitionKey, string filter, IReadOnlyDictionary<string, object> parameters, string keyProperty, Func<T, string> key, string? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var query = new QueryDefinition(
+                $"SELECT TOP @n * FROM c WHERE c.{PartitionKeyProperty} = @partition{filter}"
+                + (after is null ? string.Empty : $" AND c.{keyProperty} < @after")
+                + $" ORDER BY c.{keyProperty} DESC")
+            .WithParameter("@n", limit + 1)
+            .WithParameter("@partition", partitionKey);
+        foreach (var (name, value) in parameters)
+        {
+            query = query.WithParameter(name, value);
+        }
+
+        if (after is not null)
+        {
+            query = query.WithParameter("@after", after);
+        }
+
+        var options = new QueryRequestOptions
+        {
+            PartitionKey = new PartitionKey(partitionKey),
+            MaxItemCount = limit + 1,
+            EnableOptimisticDirectExecution = true,
+        };
+        var items = new List<T>(limit + 1);
+        using var iterator = Container.GetItemQueryIterator<T>(query, requestOptions: options);
+        while (iterator.HasMoreResults && items.Count <= limit)
+        {
+            items.AddRange(await ReadNextAsync(iterator, partitionKey, cancellationToken));
+        }
+
+        var page = items.Take(limit).ToList();
+        return new KeysetPage<T>(page, items.Count > limit ? key(page[^1]) : null);
     }
 
     /// <summary>The next page of a query, with Cosmos DB errors translated as for point operations.</summary>

@@ -1,5 +1,9 @@
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Streams;
 using Microsoft.Azure.Cosmos;
@@ -19,6 +23,10 @@ public static class CosmosServiceCollectionExtensions
         services.AddSingleton<IStreamStore>(sp => new CosmosStreamStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<ICartStore>(sp => new CosmosCartStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<IStockStore>(sp => new CosmosStockStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<ICheckoutStore>(sp => new CosmosCheckoutStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<IOrderStore>(sp => new CosmosOrderStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<ISaleClaimStore>(sp => new CosmosSaleClaimStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<IPaymentEventStore>(sp => new CosmosPaymentEventStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         return services;
     }
 }

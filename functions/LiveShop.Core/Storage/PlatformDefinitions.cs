@@ -24,6 +24,14 @@ public static class PlatformDefinitions
 
     public static ContainerDefinition Stock => Container("stock");
 
+    public static ContainerDefinition Checkouts => Container("checkouts");
+
+    public static ContainerDefinition Orders => Container("orders");
+
+    public static ContainerDefinition Claims => Container("claims");
+
+    public static ContainerDefinition PaymentEvents => Container("paymentEvents");
+
     public static ContainerDefinition Container(string name) =>
         File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
         ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");

@@ -47,3 +47,5 @@ internal static class Keyset
         return new KeysetPage<T>(page, ordered.Count > limit ? key(page[^1]) : null);
     }
 }
+
+public sealed class InMemoryPaymentEventStore : InMemoryDocumentStore<Payments.PaymentEventRecord>, Payments.IPaymentEventStore;
