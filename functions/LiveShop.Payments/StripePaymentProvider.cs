@@ -1,0 +1,101 @@
+using System.Net;
+using LiveShop.Core.Payments;
+using Stripe;
+
+namespace LiveShop.Payments;
+
+/// <summary>
+/// Payments through Stripe PaymentIntents with manual capture: authorize (create + confirm), capture, cancel and
+/// refund, each with the idempotency key it is given, so Stripe answers a repeated request with its first answer.
+/// Card errors are declines; Stripe unreachable, 429 or 5xx are <see cref="PaymentUnavailableException"/>.
+/// </summary>
+public sealed class StripePaymentProvider(IStripeClient client) : IPaymentProvider
+{
+    /// <summary>Stored in the PaymentIntent's metadata, so webhooks name the checkout.</summary>
+    public const string CheckoutIdMetadata = "checkout_id";
+
+    public string Name => "stripe";
+
+    public Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = request.Amount.MinorUnits,
+            Currency = request.Amount.Currency.Code.ToLowerInvariant(),
+            CaptureMethod = "manual",
+            Confirm = true,
+            PaymentMethod = request.PaymentMethod,
+            // Cards without redirects: no return_url is needed, and 3-D Secure comes back as requires_action.
+            AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+            Metadata = new Dictionary<string, string> { [CheckoutIdMetadata] = request.CheckoutId },
+        };
+        return CallAsync(() => new PaymentIntentService(client).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken));
+    }
+
+    public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
+        CallAsync(() => new PaymentIntentService(client).GetAsync(paymentId, cancellationToken: cancellationToken));
+
+    public Task<PaymentResult> CaptureAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync(() => new PaymentIntentService(client).CaptureAsync(
+            paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken));
+
+    public Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync(() => new PaymentIntentService(client).CancelAsync(
+            paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken));
+
+    public async Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refund = await new RefundService(client).CreateAsync(
+                new RefundCreateOptions { PaymentIntent = paymentId, Amount = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken);
+            return new RefundResult(refund.Id, amount);
+        }
+        catch (StripeException e) when (IsTransient(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>What a PaymentIntent's status means here.</summary>
+    public static PaymentResult ToResult(PaymentIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        return intent.Status switch
+        {
+            "requires_capture" => new PaymentResult(intent.Id, PaymentStatus.Authorized),
+            "succeeded" => new PaymentResult(intent.Id, PaymentStatus.Captured),
+            "canceled" => new PaymentResult(intent.Id, PaymentStatus.Cancelled),
+            "requires_payment_method" => new PaymentResult(intent.Id, PaymentStatus.Declined, DeclineCode: intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? "requires_payment_method"),
+            // requires_action, requires_confirmation, processing: the customer (or the card network) still has to act.
+            _ => new PaymentResult(intent.Id, PaymentStatus.RequiresAction, intent.NextAction?.RedirectToUrl?.Url),
+        };
+    }
+
+    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call)
+    {
+        try
+        {
+            return ToResult(await call());
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        {
+            return new PaymentResult(e.StripeError.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError.DeclineCode ?? e.StripeError.Code);
+        }
+        catch (StripeException e) when (IsTransient(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private static RequestOptions Keyed(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
+
+    /// <summary>Stripe unreachable (no status), throttling, a lock timeout (409 idempotency in progress) or a server error.</summary>
+    private static bool IsTransient(StripeException e) =>
+        e.HttpStatusCode is 0 or HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or >= HttpStatusCode.InternalServerError
+        || e.InnerException is HttpRequestException or TaskCanceledException;
+
+    private static PaymentUnavailableException Unavailable(StripeException e) =>
+        new($"Stripe answered {(int)e.HttpStatusCode} ({e.StripeError?.Code ?? e.Message}).", e);
+}
