@@ -1,7 +1,12 @@
 using System.Globalization;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
@@ -10,6 +15,8 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Caching;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Identity;
+using LiveShop.Functions.Orders;
+using LiveShop.Payments;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +42,15 @@ public static class LiveShopServiceCollectionExtensions
         services.AddSingleton(new CartSettings(checked(WholeNumber(configuration, SettingNames.CartIdleMinutes, CartSettings.DefaultIdleMinutes) * 60)));
         services.AddSingleton<CartService>();
 
+        services.AddSingleton(new CheckoutSettings(TimeSpan.FromMinutes(WholeNumber(configuration, SettingNames.PaymentActionMinutes, CheckoutSettings.DefaultPaymentActionMinutes))));
+        services.AddSingleton<SaleClaims>();
+        services.AddSingleton<CheckoutService>();
+        services.AddSingleton<CheckoutSteps>();
+        services.AddSingleton<OrderService>();
+        services.AddSingleton<PaymentWebhookService>();
+        services.AddSingleton<IDomainEvents, LoggedDomainEvents>();
+        services.AddLiveShopPayments(configuration);
+
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
         var cacheMs = WholeNumber(configuration, SettingNames.StreamCacheMilliseconds, 2000);
         services.AddSingleton(sp => new StreamViewCache(sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromMilliseconds(cacheMs)));
@@ -56,6 +72,62 @@ public static class LiveShopServiceCollectionExtensions
             : throw new InvalidOperationException($"Setting {setting} must be a whole number (it is '{text}').");
     }
 
+    /// <summary>
+    /// The payment provider: the simulated one (local runs only) or Stripe, whose secrets come from the market's Key
+    /// Vault through the app's identity (or, in development, from settings).
+    /// </summary>
+    private static void AddLiveShopPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration[SettingNames.PaymentProvider] ?? PaymentProviders.Simulated;
+        if (AzureHost.IsAzure)
+        {
+            AzureHost.Refuse(provider != PaymentProviders.Stripe, $"{SettingNames.PaymentProvider} must be {PaymentProviders.Stripe} in Azure (it is '{provider}').");
+            foreach (var setting in new[] { SettingNames.StripeApiKey, SettingNames.StripeApiBase, SettingNames.PaymentWebhookSecret })
+            {
+                AzureHost.Refuse(!string.IsNullOrEmpty(configuration[setting]), $"{setting} is for local development; in Azure the Stripe secrets come from the Key Vault.");
+            }
+        }
+
+        var webhookSecret = configuration[SettingNames.PaymentWebhookSecret];
+        services.AddSingleton<IPaymentWebhookVerifier, StripeWebhookVerifier>();
+        switch (provider)
+        {
+            case PaymentProviders.Simulated:
+                var secret = webhookSecret is { Length: > 0 }
+                    ? webhookSecret
+                    : throw new InvalidOperationException($"{SettingNames.PaymentWebhookSecret} is required with the {PaymentProviders.Simulated} payment provider (it signs its webhooks).");
+                services.AddSingleton(new SimulatedPaymentOptions(secret, SimulatedPayments.ActionPath));
+                services.AddSingleton<SimulatedPaymentProvider>();
+                services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
+                services.AddSingleton<IPaymentSecrets>(new ConfiguredPaymentSecrets(null, [secret]));
+                break;
+            case PaymentProviders.Stripe:
+                var apiKey = configuration[SettingNames.StripeApiKey];
+                if (!string.IsNullOrEmpty(apiKey))
+                {
+                    services.AddSingleton<IPaymentSecrets>(new ConfiguredPaymentSecrets(apiKey, webhookSecret is { Length: > 0 } ? [webhookSecret] : []));
+                }
+                else
+                {
+                    var vault = configuration[SettingNames.PaymentVault] is { Length: > 0 } uri
+                        ? new Uri(uri)
+                        : throw new InvalidOperationException($"{SettingNames.PaymentVault} is required with the {PaymentProviders.Stripe} payment provider.");
+                    services.AddSingleton<IPaymentSecrets>(sp => new KeyVaultPaymentSecrets(
+                        new SecretClient(vault, new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)), sp.GetRequiredService<TimeProvider>()));
+                }
+
+                services.AddHttpClient(nameof(StripeClientSource));
+                services.AddSingleton(sp => new StripeClientSource(
+                    sp.GetRequiredService<IPaymentSecrets>(),
+                    configuration[SettingNames.StripeApiBase],
+                    sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(StripeClientSource))));
+                services.AddSingleton<IPaymentProvider>(sp => new StripePaymentProvider(sp.GetRequiredService<StripeClientSource>().GetAsync));
+                break;
+            default:
+                throw new InvalidOperationException($"{SettingNames.PaymentProvider} must be {PaymentProviders.Simulated} or {PaymentProviders.Stripe} (it is '{provider}').");
+        }
+    }
+
     private static void AddLiveShopStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration[SettingNames.StorageProvider] ?? StorageProviders.InMemory;
@@ -75,6 +147,10 @@ public static class LiveShopServiceCollectionExtensions
                 services.AddSingleton<IStreamStore, InMemoryStreamStore>();
                 services.AddSingleton<ICartStore, InMemoryCartStore>();
                 services.AddSingleton<IStockStore, InMemoryStockStore>();
+                services.AddSingleton<ISaleClaimStore, InMemorySaleClaimStore>();
+                services.AddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
+                services.AddSingleton<IOrderStore, InMemoryOrderStore>();
+                services.AddSingleton<IPaymentEventStore, InMemoryPaymentEventStore>();
                 break;
             case StorageProviders.Cosmos:
                 services.AddLiveShopCosmos(new CosmosOptions

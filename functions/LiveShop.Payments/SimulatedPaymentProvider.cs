@@ -246,3 +246,11 @@ public sealed record SimulatedPayment(string Id, string CheckoutId, Core.Money.M
 
 /// <summary>A webhook delivery: the body and its Stripe-Signature header.</summary>
 public sealed record SimulatedWebhook(string Body, string Signature);
+
+/// <summary>Where the simulated provider sends customers for a payment's action: the local runner's development page.</summary>
+public static class SimulatedPayments
+{
+    public const string ActionRoute = "/dev/payments/{paymentId}/authenticate";
+
+    public static string ActionPath(string paymentId) => ActionRoute.Replace("{paymentId}", Uri.EscapeDataString(paymentId), StringComparison.Ordinal);
+}

@@ -9,8 +9,13 @@ namespace LiveShop.Payments;
 /// refund, each with the idempotency key it is given, so Stripe answers a repeated request with its first answer.
 /// Card errors are declines; Stripe unreachable, 429 or 5xx are <see cref="PaymentUnavailableException"/>.
 /// </summary>
-public sealed class StripePaymentProvider(IStripeClient client) : IPaymentProvider
+public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeClient>> clients) : IPaymentProvider
 {
+    public StripePaymentProvider(IStripeClient client)
+        : this(_ => Task.FromResult(client))
+    {
+    }
+
     /// <summary>Stored in the PaymentIntent's metadata, so webhooks name the checkout.</summary>
     public const string CheckoutIdMetadata = "checkout_id";
 
@@ -30,25 +35,25 @@ public sealed class StripePaymentProvider(IStripeClient client) : IPaymentProvid
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
             Metadata = new Dictionary<string, string> { [CheckoutIdMetadata] = request.CheckoutId },
         };
-        return CallAsync(() => new PaymentIntentService(client).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken));
+        return CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken));
     }
 
     public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
-        CallAsync(() => new PaymentIntentService(client).GetAsync(paymentId, cancellationToken: cancellationToken));
+        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).GetAsync(paymentId, cancellationToken: cancellationToken));
 
     public Task<PaymentResult> CaptureAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
-        CallAsync(() => new PaymentIntentService(client).CaptureAsync(
+        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CaptureAsync(
             paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken));
 
     public Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken) =>
-        CallAsync(() => new PaymentIntentService(client).CancelAsync(
+        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CancelAsync(
             paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken));
 
     public async Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
-            var refund = await new RefundService(client).CreateAsync(
+            var refund = await new RefundService(await clients(cancellationToken)).CreateAsync(
                 new RefundCreateOptions { PaymentIntent = paymentId, Amount = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken);
             return new RefundResult(refund.Id, amount);
         }

@@ -9,11 +9,11 @@ namespace LiveShop.Payments;
 /// signing secret (two during a rotation), within 300 seconds of the signing time, and reads the PaymentIntent events a
 /// checkout waits for.
 /// </summary>
-public sealed class StripeWebhookVerifier(IReadOnlyList<string> secrets, TimeProvider clock) : IPaymentWebhookVerifier
+public sealed class StripeWebhookVerifier(IPaymentSecrets secrets, TimeProvider clock) : IPaymentWebhookVerifier
 {
     public const long ToleranceSeconds = 300;
 
-    public PaymentWebhookEvent Verify(string body, string? signatureHeader)
+    public async Task<PaymentWebhookEvent> VerifyAsync(string body, string? signatureHeader, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(signatureHeader))
         {
@@ -22,7 +22,7 @@ public sealed class StripeWebhookVerifier(IReadOnlyList<string> secrets, TimePro
 
         Event? verified = null;
         StripeException? last = null;
-        foreach (var secret in secrets)
+        foreach (var secret in await secrets.WebhookSecretsAsync(cancellationToken))
         {
             try
             {

@@ -58,6 +58,9 @@ public static class RejectionReasons
     public const string PaymentUnavailable = "payment_unavailable";
     public const string Expired = "expired";
     public const string Cancelled = "cancelled";
+
+    /// <summary>A step kept failing (storage unavailable); nothing was charged and nothing is held.</summary>
+    public const string Failed = "failed";
 }
 
 public enum CheckoutSource

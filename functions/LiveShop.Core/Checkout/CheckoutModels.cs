@@ -48,8 +48,11 @@ public sealed record CaptureOutcome(string Status);
 
 /// <summary>Input of the step that closes a failed checkout.</summary>
 /// <param name="Lines">The priced lines, when the checkout got that far (their holds and claims are released).</param>
-/// <param name="Captured">Whether the money was taken (then it is refunded, not cancelled).</param>
-public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, bool Captured, CheckoutRejection Rejection);
+/// <param name="PaymentId">The payment, when one was created (it is cancelled, or refunded if it was captured).</param>
+public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, CheckoutRejection Rejection);
+
+/// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
+public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout);
 
 /// <summary>How a checkout's orchestration ended.</summary>
 public sealed record CheckoutOutcome(CheckoutStatus Status, CheckoutRejection? Rejection);

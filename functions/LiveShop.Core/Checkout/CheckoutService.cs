@@ -16,7 +16,7 @@ namespace LiveShop.Core.Checkout;
 /// its id is derived from both, its record is created only if absent, and its orchestration has the same id, so any
 /// number of retries (or parallel copies) of one request start one checkout. The same key with another body is refused.
 /// </summary>
-public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, ICheckoutWorkflow workflow, ServedMarkets markets, TimeProvider clock)
+public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, ServedMarkets markets, TimeProvider clock)
 {
     /// <summary>Longest Idempotency-Key accepted (as Stripe's).</summary>
     public const int MaxIdempotencyKeyLength = 255;
@@ -24,8 +24,10 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
     private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Starts (or finds) the checkout of this request.</summary>
-    public async Task<Checkout> StartAsync(Caller caller, string? idempotencyKey, CheckoutInput? input, CancellationToken ct)
+    /// <param name="workflow">Starts the checkout's orchestration (the function's Durable client).</param>
+    public async Task<Checkout> StartAsync(Caller caller, string? idempotencyKey, CheckoutInput? input, ICheckoutWorkflow workflow, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(workflow);
         var buyer = Buyer(caller);
         var key = ValidKey(idempotencyKey);
         var valid = Validate(input);

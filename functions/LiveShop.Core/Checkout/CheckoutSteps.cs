@@ -239,8 +239,8 @@ public sealed class CheckoutSteps(
 
     /// <summary>
     /// Closes a failed checkout: gives back its stock holds and flash-sale claims, closes the order, records the
-    /// rejection, then releases the payment (cancels the authorization, or refunds what was captured). A provider that
-    /// cannot be reached for the release is logged: an uncaptured authorization lapses by itself.
+    /// rejection, then releases the payment as the provider has it (cancels an authorization, refunds a capture). A
+    /// provider that cannot be reached for the release is logged: an uncaptured authorization lapses by itself.
     /// </summary>
     public async Task FailAsync(CheckoutFailure failure, CancellationToken ct)
     {
@@ -270,13 +270,15 @@ public sealed class CheckoutSteps(
 
         try
         {
-            if (failure.Captured)
+            // Ask the provider rather than guess: a capture whose answer was lost may have taken the money.
+            var payment = await payments.GetAsync(failure.PaymentId, ct);
+            if (payment.Status == PaymentStatus.Captured)
             {
-                var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value;
-                var amount = order?.Amounts.Total ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
-                await payments.RefundAsync(failure.PaymentId, amount, start.CheckoutId + ":refund-failed", ct);
+                var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value
+                    ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
+                await payments.RefundAsync(failure.PaymentId, order.Amounts.Total, start.CheckoutId + ":refund", ct);
             }
-            else
+            else if (payment.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
             {
                 await payments.CancelAsync(failure.PaymentId, start.CheckoutId + ":cancel", ct);
             }

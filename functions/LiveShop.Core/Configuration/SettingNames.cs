@@ -37,20 +37,47 @@ public static class SettingNames
     /// <summary>Minutes a cart may stay untouched before it expires (Cosmos DB time to live).</summary>
     public const string CartIdleMinutes = "LiveShop:CartIdleMinutes";
 
+    /// <summary>Minutes a checkout waits for the buyer's payment action (3-D Secure) before it expires and releases its stock.</summary>
+    public const string PaymentActionMinutes = "LiveShop:PaymentActionMinutes";
+
+    /// <summary>"Simulated" (default; local only) or "Stripe".</summary>
+    public const string PaymentProvider = "Payments:Provider";
+
+    /// <summary>The Key Vault (https://NAME.vault.azure.net/) holding the Stripe secrets named in platform.json; read with the app's identity.</summary>
+    public const string PaymentVault = "Payments:Vault";
+
+    /// <summary>Development only: a Stripe API key (test mode) used instead of the Key Vault's.</summary>
+    public const string StripeApiKey = "Payments:StripeApiKey";
+
+    /// <summary>Development only: another Stripe API base (a local Stripe stand-in).</summary>
+    public const string StripeApiBase = "Payments:StripeApiBase";
+
+    /// <summary>Development only: the webhook signing secret (the simulated provider signs with it; default: random per start).</summary>
+    public const string PaymentWebhookSecret = "Payments:WebhookSecret";
+
     /// <summary>The settings a deployed (Azure) function app is given; infra/ must set exactly these.</summary>
     public static IReadOnlyList<string> Production { get; } =
     [
         Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds, CartIdleMinutes,
+        PaymentActionMinutes, PaymentProvider, PaymentVault,
     ];
 
     /// <summary>Settings only for local development and tests (keys, emulators); never set in Azure.</summary>
-    public static IReadOnlyList<string> DevelopmentOnly { get; } = [CosmosKey, CosmosEmulator, AuthDevSigningKey];
+    public static IReadOnlyList<string> DevelopmentOnly { get; } =
+        [CosmosKey, CosmosEmulator, AuthDevSigningKey, StripeApiKey, StripeApiBase, PaymentWebhookSecret];
 
     /// <summary>Every setting the app reads.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Production, .. DevelopmentOnly];
 
     /// <summary>The name as written in app settings and environment variables.</summary>
     public static string AsEnvironmentVariable(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
+}
+
+/// <summary>The values of <see cref="SettingNames.PaymentProvider"/>.</summary>
+public static class PaymentProviders
+{
+    public const string Simulated = "Simulated";
+    public const string Stripe = "Stripe";
 }
 
 /// <summary>The values of <see cref="SettingNames.StorageProvider"/>.</summary>

@@ -17,7 +17,7 @@ namespace LiveShop.Core.Orders;
 /// orders of its products and refunds them after capture, in full or per line, optionally putting units back on sale.
 /// </summary>
 public sealed class OrderService(
-    IOrderStore orders, ICheckoutStore checkouts, ICheckoutWorkflow workflow, IPaymentProvider payments, StockLedger stock, TimeProvider clock)
+    IOrderStore orders, ICheckoutStore checkouts, IPaymentProvider payments, StockLedger stock, TimeProvider clock)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -52,8 +52,10 @@ public sealed class OrderService(
     /// there first wins, and this answers 409), then the checkout is told, and it cancels the authorization and gives
     /// back the stock. Repeating it is harmless.
     /// </summary>
-    public async Task<Versioned<Order>> CancelAsync(Caller caller, string orderId, CancellationToken ct)
+    /// <param name="workflow">Tells the checkout (the function's Durable client).</param>
+    public async Task<Versioned<Order>> CancelAsync(Caller caller, string orderId, ICheckoutWorkflow workflow, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(workflow);
         var checkout = await CheckoutOfAsync(caller, orderId, ct);
         if (!checkout.HasOrder)
         {

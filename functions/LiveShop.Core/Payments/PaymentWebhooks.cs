@@ -9,7 +9,7 @@ namespace LiveShop.Core.Payments;
 public interface IPaymentWebhookVerifier
 {
     /// <summary>The event, if the signature verifies against a current secret within the tolerance; 401 otherwise, 400 when the payload is not an event.</summary>
-    PaymentWebhookEvent Verify(string body, string? signatureHeader);
+    Task<PaymentWebhookEvent> VerifyAsync(string body, string? signatureHeader, CancellationToken cancellationToken);
 }
 
 /// <param name="EventId">The provider's event id (deliveries of one event share it).</param>
@@ -34,11 +34,13 @@ public interface IPaymentEventStore : IDocumentStore<PaymentEventRecord>;
 /// recorded only after it was passed on, so a delivery that fails half way is handled again on the provider's retry;
 /// a checkout that receives an outcome twice uses the first.
 /// </summary>
-public sealed class PaymentWebhookService(IPaymentWebhookVerifier verifier, IPaymentEventStore handled, ICheckoutWorkflow workflow, TimeProvider clock)
+public sealed class PaymentWebhookService(IPaymentWebhookVerifier verifier, IPaymentEventStore handled, TimeProvider clock)
 {
-    public async Task<PaymentWebhookResult> HandleAsync(string body, string? signatureHeader, CancellationToken ct)
+    /// <param name="workflow">Signals checkouts (the function's Durable client).</param>
+    public async Task<PaymentWebhookResult> HandleAsync(string body, string? signatureHeader, ICheckoutWorkflow workflow, CancellationToken ct)
     {
-        var e = verifier.Verify(body, signatureHeader);
+        ArgumentNullException.ThrowIfNull(workflow);
+        var e = await verifier.VerifyAsync(body, signatureHeader, ct);
         if (await handled.ReadAsync(e.EventId, e.EventId, ct) is not null)
         {
             return new PaymentWebhookResult(e.EventId, "duplicate");

@@ -16,6 +16,12 @@ public static class PlatformDefinitions
 
     public static string SignalRHub => File.SignalR.Hub;
 
+    /// <summary>The Key Vault secret that holds the Stripe API (secret) key.</summary>
+    public static string StripeApiKeySecret => File.KeyVault.StripeApiKey;
+
+    /// <summary>The Key Vault secret that holds the Stripe webhook signing secret (its two newest enabled versions are accepted).</summary>
+    public static string StripeWebhookSecret => File.KeyVault.StripeWebhookSecret;
+
     public static ContainerDefinition Products => Container("products");
 
     public static ContainerDefinition Streams => Container("streams");
@@ -36,7 +42,9 @@ public static class PlatformDefinitions
         File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
         ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");
 
-    private sealed record PlatformFile(CosmosSection Cosmos, SignalRSection SignalR);
+    private sealed record PlatformFile(CosmosSection Cosmos, KeyVaultSection KeyVault, SignalRSection SignalR);
+
+    private sealed record KeyVaultSection(string StripeApiKey, string StripeWebhookSecret);
 
     private sealed record CosmosSection(string Database, IReadOnlyList<ContainerDefinition> Containers);
 

@@ -116,6 +116,27 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
     public async Task<T> BodyAsync<T>(CancellationToken ct)
         where T : class
     {
+        var bytes = await RawBodyAsync(ct);
+        if (bytes.Length == 0)
+        {
+            throw LiveShopException.BadRequest("Missing body", "The request needs a JSON body.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options)
+                ?? throw LiveShopException.BadRequest("Missing body", "The JSON body is null; send an object.");
+        }
+        catch (JsonException error)
+        {
+            var where = error.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+            throw LiveShopException.BadRequest("Malformed JSON", $"The body is not valid for this endpoint{where}: {Describe(error)}");
+        }
+    }
+
+    /// <summary>The JSON body's exact bytes (for signatures): 415 if not JSON, 413 if over <see cref="HttpEndpoint.MaxBodyBytes"/>.</summary>
+    public async Task<byte[]> RawBodyAsync(CancellationToken ct)
+    {
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             throw new LiveShopException(ErrorKind.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
@@ -126,7 +147,7 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
             throw TooLarge();
         }
 
-        var buffer = new MemoryStream();
+        using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
@@ -139,21 +160,19 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0)
+        return buffer.ToArray();
+    }
+
+    /// <summary>202 with the body and a Location (this collection URL plus the id) to follow; Retry-After while <paramref name="running"/>.</summary>
+    public IResult Accepted<T>(string id, T body, bool running)
+    {
+        request.HttpContext.Response.Headers.Location = $"{request.PathBase}{request.Path.Value?.TrimEnd('/')}/{Uri.EscapeDataString(id)}";
+        if (running)
         {
-            throw LiveShopException.BadRequest("Missing body", "The request needs a JSON body.");
+            request.HttpContext.Response.Headers.RetryAfter = "1";
         }
 
-        try
-        {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
-                ?? throw LiveShopException.BadRequest("Missing body", "The JSON body is null; send an object.");
-        }
-        catch (JsonException error)
-        {
-            var where = error.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
-            throw LiveShopException.BadRequest("Malformed JSON", $"The body is not valid for this endpoint{where}: {Describe(error)}");
-        }
+        return TypedResults.Json(body, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>A query string value parsed as an integer; 400 when present but not a number.</summary>

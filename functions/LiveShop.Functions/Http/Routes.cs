@@ -24,6 +24,18 @@ public static class Routes
     public const string CartLine = "carts/{market}/lines/{lineId}";
     public const string CartMerge = "carts/{market}/merge";
 
+    public const string Checkouts = "checkouts";
+    public const string Checkout = "checkouts/{checkoutId}";
+
+    public const string Orders = "orders";
+    public const string Order = "orders/{orderId}";
+    public const string OrderCancel = "orders/{orderId}/cancel";
+    public const string MerchantOrders = "merchants/{merchantId}/orders";
+    public const string MerchantOrder = "merchants/{merchantId}/orders/{orderId}";
+    public const string MerchantOrderRefunds = "merchants/{merchantId}/orders/{orderId}/refunds";
+
+    public const string PaymentWebhooks = "webhooks/payments";
+
     /// <summary>Fills a route template's {parameters} in order (for links and tests).</summary>
     public static string Format(string template, params string[] values)
     {

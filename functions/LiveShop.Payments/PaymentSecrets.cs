@@ -1,0 +1,80 @@
+using Azure.Security.KeyVault.Secrets;
+using LiveShop.Core.Storage;
+
+namespace LiveShop.Payments;
+
+/// <summary>The Stripe secrets: the API key and the webhook signing secrets accepted now (two during a rotation).</summary>
+public interface IPaymentSecrets
+{
+    Task<string> ApiKeyAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> WebhookSecretsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Secrets given directly (local development and tests).</summary>
+public sealed class ConfiguredPaymentSecrets(string? apiKey, IReadOnlyList<string> webhookSecrets) : IPaymentSecrets
+{
+    public Task<string> ApiKeyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(apiKey ?? throw new InvalidOperationException("No Stripe API key is configured."));
+
+    public Task<IReadOnlyList<string>> WebhookSecretsAsync(CancellationToken cancellationToken) => Task.FromResult(webhookSecrets);
+}
+
+/// <summary>
+/// Secrets from the market's Key Vault (names in platform.json), read with the app's identity and kept for
+/// <see cref="Refresh"/>, so a rotated secret is picked up within minutes. Webhook signatures are accepted with the
+/// newest two enabled versions of the webhook secret: Stripe signs with both for a while after a rotation.
+/// </summary>
+public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider clock) : IPaymentSecrets, IDisposable
+{
+    public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)? _current;
+
+    public async Task<string> ApiKeyAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).ApiKey;
+
+    public void Dispose() => _gate.Dispose();
+
+    public async Task<IReadOnlyList<string>> WebhookSecretsAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).WebhookSecrets;
+
+    private async Task<(string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)> CurrentAsync(CancellationToken ct)
+    {
+        if (_current is { } fresh && clock.GetUtcNow() - fresh.ReadAt < Refresh)
+        {
+            return fresh;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_current is { } again && clock.GetUtcNow() - again.ReadAt < Refresh)
+            {
+                return again;
+            }
+
+            var apiKey = (await vault.GetSecretAsync(PlatformDefinitions.StripeApiKeySecret, cancellationToken: ct)).Value.Value;
+            var versions = new List<SecretProperties>();
+            await foreach (var version in vault.GetPropertiesOfSecretVersionsAsync(PlatformDefinitions.StripeWebhookSecret, ct))
+            {
+                if (version.Enabled == true)
+                {
+                    versions.Add(version);
+                }
+            }
+
+            var secrets = new List<string>();
+            foreach (var version in versions.OrderByDescending(v => v.CreatedOn).Take(2))
+            {
+                secrets.Add((await vault.GetSecretAsync(version.Name, version.Version, ct)).Value.Value);
+            }
+
+            _current = (apiKey, secrets, clock.GetUtcNow());
+            return _current.Value;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Stripe;
+
+namespace LiveShop.Payments;
+
+/// <summary>A Stripe client for the current API key (a new one after the key is rotated), optionally against another API base.</summary>
+public sealed class StripeClientSource(IPaymentSecrets secrets, string? apiBase, HttpClient httpClient)
+{
+    private (string Key, IStripeClient Client)? _current;
+
+    public async Task<IStripeClient> GetAsync(CancellationToken cancellationToken)
+    {
+        var key = await secrets.ApiKeyAsync(cancellationToken);
+        if (_current is { } current && current.Key == key)
+        {
+            return current.Client;
+        }
+
+        var client = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = key,
+            ApiBase = string.IsNullOrEmpty(apiBase) ? StripeClient.DefaultApiBase : apiBase.TrimEnd('/'),
+            // Stripe.net retries network errors itself (with the request's idempotency key); the orchestration retries beyond.
+            HttpClient = new SystemNetHttpClient(httpClient, maxNetworkRetries: 2),
+        });
+        _current = (key, client);
+        return client;
+    }
+}
