@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace LiveShop.LocalRunner;
 
@@ -83,6 +84,13 @@ public static class FunctionEndpoints
         {
             return parameter.ParameterType == typeof(HttpRequest)
                 ? context => context.Request
+                : throw Unsupported(function, parameter);
+        }
+
+        if (parameter.GetCustomAttribute<DurableClientAttribute>() is not null)
+        {
+            return parameter.ParameterType == typeof(DurableTaskClient)
+                ? context => context.RequestServices.GetRequiredService<DurableTaskClient>()
                 : throw Unsupported(function, parameter);
         }
 

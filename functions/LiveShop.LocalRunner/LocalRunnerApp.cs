@@ -8,6 +8,11 @@ using LiveShop.Core.Identity;
 using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Payments;
+using LiveShop.Payments;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveShop.LocalRunner;
@@ -35,6 +40,8 @@ public static class LocalRunnerApp
                 [SettingNames.AuthIssuer] = DevIssuer,
                 [SettingNames.AuthAudience] = DevAudience,
                 [SettingNames.AuthDevSigningKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                [SettingNames.PaymentProvider] = PaymentProviders.Simulated,
+                [SettingNames.PaymentWebhookSecret] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SeedSetting] = "true",
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -51,6 +58,13 @@ public static class LocalRunnerApp
         }
 
         builder.Services.AddLiveShop(builder.Configuration);
+        var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
+        WebApplication? built = null;
+        var durable = DurableFunctions.Discover(assembly);
+        builder.Services.AddInMemoryDurableTask(registry => DurableFunctions.Register(
+            registry, durable, () => built?.Services ?? throw new InvalidOperationException("The runner is not built yet.")));
+        var timers = TimerFunctions.Discover(assembly);
+        builder.Services.AddHostedService(sp => new TimerFunctions(timers, sp, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TimerFunctions>>()));
         configure?.Invoke(builder);
         builder.Services.AddSingleton(sp => new DevTokens(
             builder.Configuration[SettingNames.AuthDevSigningKey]!,
@@ -59,10 +73,12 @@ public static class LocalRunnerApp
             sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
-        var functions = FunctionEndpoints.Discover(typeof(LiveShopServiceCollectionExtensions).Assembly);
+        built = app;
+        var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);
         app.MapPost("/dev/token", IssueToken);
+        app.MapPost(SimulatedPayments.ActionRoute, CompletePaymentAction);
         app.MapFallback(routePrefix + "/{**path}", context => Problems.From(
             LiveShopException.NotFound("Route", context.Request.Path), context).ExecuteAsync(context));
         return app;
@@ -89,6 +105,35 @@ public static class LocalRunnerApp
 
         return await DemoData.SeedAsync(
             services.GetRequiredService<CatalogService>(), services.GetRequiredService<StreamService>(), services.GetRequiredService<TimeProvider>(), ct);
+    }
+
+    /// <summary>
+    /// POST /dev/payments/{paymentId}/authenticate?outcome=succeed|fail: the buyer completes (or fails) the simulated
+    /// 3-D Secure step, and the simulated provider's signed webhook goes to the app's own webhook endpoint, as Stripe's would.
+    /// </summary>
+    private static async Task<IResult> CompletePaymentAction(HttpContext context, string paymentId, SimulatedPaymentProvider payments)
+    {
+        var outcome = context.Request.Query["outcome"].ToString();
+        if (outcome is not ("" or "succeed" or "fail"))
+        {
+            return Problems.From(LiveShopException.BadRequest("Invalid outcome", "outcome must be succeed or fail."), context);
+        }
+
+        if (payments.Find(paymentId) is null)
+        {
+            return Problems.From(LiveShopException.NotFound("Payment", paymentId), context);
+        }
+
+        var webhook = payments.CompleteAction(paymentId, outcome != "fail");
+        var self = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(self.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{HostJson.Prefix}/{Routes.PaymentWebhooks}")
+        {
+            Content = new StringContent(webhook.Body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(PaymentWebhookFunctions.SignatureHeader, webhook.Signature);
+        using var delivered = await client.SendAsync(request, context.RequestAborted);
+        return TypedResults.Ok(new { paymentId, outcome = outcome == "fail" ? "failed" : "succeeded", webhookStatus = (int)delivered.StatusCode });
     }
 
     /// <summary>POST /dev/token {"role":"merchant","merchantId":"m1","subject":"u1"}: a signed development token.</summary>
