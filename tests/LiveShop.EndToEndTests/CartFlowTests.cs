@@ -46,6 +46,30 @@ public sealed class CartFlowTests(RunnerFixture runner)
     }
 
     [Fact]
+    public async Task Merge_TwoDevicesSignInAtOnce_MovesTheGuestCartOnce()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await runner.CreateProductAsync(merchant, "uk", stock: 50);
+        var guest = await runner.NewGuestAsync();
+        await runner.AddToCartAsync(guest, "uk", merchant, product, "shirt-s", 2);
+        await runner.AddToCartAsync(guest, "uk", merchant, product, "shirt-m", 3);
+        var viewer = runner.NewViewer();
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-s", 1);
+        var signedIn = viewer with { GuestToken = guest.GuestToken };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.CartMerge, "uk"), signedIn)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var view = await runner.GetCartAsync(viewer, "uk");
+        Assert.Equal(new Dictionary<string, long> { ["shirt-s"] = 3, ["shirt-m"] = 3 }, view.Lines.ToDictionary(l => l.SkuId, l => l.Quantity));
+        Assert.Empty((await runner.GetCartAsync(guest, "uk")).Lines);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Merge_QuantitiesOverTheLineMaximum_AreCutToIt()
     {
         var merchant = RunnerFixture.NewMerchantId();
@@ -375,6 +399,46 @@ public sealed class CartFlowTests(RunnerFixture runner)
         using var fewer = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.CartLine, "uk", over.Line!.LineId), viewer, new CartQuantityInput(3));
         Assert.Equal(HttpStatusCode.OK, fewer.StatusCode);
         Assert.True((await runner.GetCartAsync(viewer, "uk")).Lines.Single(l => l.LineId == over.Line.LineId).Availability.Sufficient);
+    }
+
+    [Fact]
+    public async Task Cart_PriceChangedOrSkuRemovedSinceAdding_ShowsOnTheLine()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, etag) = await runner.CreateProductAsync(merchant, "uk", price: 2000);
+        var viewer = runner.NewViewer();
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-s");
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-m");
+
+        // The merchant drops shirt-m and lowers shirt-s to 18.00.
+        var replacement = Inputs.Product("uk", price: 1800) with { Skus = [Inputs.Product("uk", price: 1800).Skus![0]] };
+        using var replaced = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.MerchantProduct, merchant, product), runner.MerchantToken(merchant), replacement, etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        var view = await runner.GetCartAsync(viewer, "uk");
+
+        var cheaper = view.Lines.Single(l => l.SkuId == "shirt-s");
+        Assert.Equal((1800L, 2000L, true), (cheaper.UnitPrice!.MinorUnits, cheaper.AddedUnitPrice.MinorUnits, cheaper.PriceChanged));
+        Assert.Equal("unavailable", view.Lines.Single(l => l.SkuId == "shirt-m").Problem);
+        Assert.Equal(1800, view.Totals.Total.MinorUnits);
+    }
+
+    [Fact]
+    public async Task Cart_EveryChange_RestartsTheIdleExpiry()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await runner.CreateProductAsync(merchant, "uk");
+        var viewer = runner.NewViewer();
+        var idle = TimeSpan.FromMinutes(CartSettings.DefaultIdleMinutes);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product);
+        var first = (await runner.GetCartAsync(viewer, "uk")).ExpiresAt!.Value;
+        Assert.InRange(first - runner.Clock.GetUtcNow(), idle - TimeSpan.FromMinutes(1), idle);
+
+        runner.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(first, (await runner.GetCartAsync(viewer, "uk")).ExpiresAt);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product);
+
+        var second = (await runner.GetCartAsync(viewer, "uk")).ExpiresAt!.Value;
+        Assert.InRange(second - first, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3));
     }
 
     private async Task AssertStaleAsync(HttpMethod method, string route, Shopper shopper, object? body, string ifMatch)
