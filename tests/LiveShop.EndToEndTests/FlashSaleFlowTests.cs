@@ -330,6 +330,54 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         Assert.Equal(3, Assert.Single((await runner.GetCartAsync(viewer, "uk")).Lines).Quantity);
     }
 
+    [Fact]
+    public async Task CreateFlashSale_OverlappingSalesAtOnce_ExactlyOneIsCreated()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant);
+        var now = runner.Clock.GetUtcNow();
+        var route = Routes.Format(Routes.StreamSales, stream);
+        var token = runner.MerchantToken(merchant);
+
+        // At most Optimistic.MaxAttempts racers: each is then sure to get an answer other than "busy".
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            runner.SendAsync(HttpMethod.Post, route, token, Inputs.FlashSale(product, now, startsIn: TimeSpan.FromSeconds(30 + (i * 5))))));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Single((await ListAsync(stream)).Sales);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task FlashSale_AddsFromTwoDevicesAtOnce_NeverPassThePerCustomerLimit()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant);
+        await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, runner.Clock.GetUtcNow(), perCustomerLimit: 3, startsIn: TimeSpan.FromSeconds(200)));
+        var token = runner.ViewerToken(RunnerFixture.NewViewerId());
+        using var phone = new HttpClient { BaseAddress = runner.Client.BaseAddress };
+        using var laptop = new HttpClient { BaseAddress = runner.Client.BaseAddress };
+        var lines = Routes.Format(Routes.CartLines, "uk");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[]
+        {
+            phone.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product))),
+            laptop.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product))),
+        }));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(3, Assert.Single((await runner.GetCartAsync(Shopper.Viewer(token), "uk")).Lines).Quantity);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     private async Task<StreamSalesView> ListAsync(string stream)
     {
         using var response = await runner.SendAsync(HttpMethod.Get, Routes.Format(Routes.StreamSales, stream));
