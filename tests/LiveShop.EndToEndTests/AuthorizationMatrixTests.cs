@@ -1,23 +1,57 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Streams;
+using LiveShop.Functions.Carts;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 
 namespace LiveShop.EndToEndTests;
 
 /// <summary>
-/// Every mutating endpoint against every kind of caller: only the owning merchant succeeds, and a refused
-/// request writes nothing to storage.
+/// Every mutating endpoint against every kind of caller. Merchant endpoints: only the owning merchant succeeds.
+/// Cart endpoints: only a shopper (viewer or guest) gets in, each only ever reaches its own cart, and no one else's
+/// request changes the owner's cart. A refused request writes nothing to storage.
 /// </summary>
 [Collection(RunnerCollection.Name)]
-public sealed class AuthorizationMatrixTests(RunnerFixture runner)
+public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
 {
-    /// <summary>A prepared request against resources of <paramref name="Owner"/>.</summary>
-    public sealed record PreparedCall(HttpMethod Method, string Route, object? Body, string? IfMatch, HttpStatusCode Success, string Owner);
+    /// <summary>The market of the carts in the cart cases.</summary>
+    private const string CartMarket = "uk";
 
-    private static readonly Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> Cases = new()
+    /// <summary>Who may make a call: the merchant that owns the resource, or the shopper whose cart it is.</summary>
+    public enum Access
+    {
+        Merchant,
+        Shopper,
+    }
+
+    /// <summary>A prepared request against resources of <paramref name="Owner"/> (a merchant id, or a viewer id for cart calls).</summary>
+    public sealed record PreparedCall(HttpMethod Method, string Route, object? Body, string? IfMatch, HttpStatusCode Success, string Owner)
+    {
+        public Access Access { get; init; } = Access.Merchant;
+
+        /// <summary>Cart calls: the owner as it makes the call (for a merge: the viewer's bearer token and its guest token).</summary>
+        public Shopper? OwnerShopper { get; init; }
+
+        /// <summary>A merge: the guest token of the cart the owner merges (every non-owner caller sends it along, but never gets in).</summary>
+        public string? MergeGuestToken { get; init; }
+
+        /// <summary>Cart calls: the carts (read as their owner) that no one but the owner may change, version included.</summary>
+        public IReadOnlyList<Shopper> Watched { get; init; } = [];
+
+        /// <summary>Cart calls: what the same request answers from another viewer, which acts on its own cart.</summary>
+        public HttpStatusCode OtherViewer { get; init; }
+
+        /// <summary>Cart calls: what the same request answers from another guest, which acts on its own cart.</summary>
+        public HttpStatusCode OtherGuest { get; init; }
+    }
+
+    /// <summary>The mutating functions that answer to merchants.</summary>
+    private static readonly Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> MerchantCases = new()
     {
         ["CreateProduct"] = async r =>
         {
@@ -76,6 +110,61 @@ public sealed class AuthorizationMatrixTests(RunnerFixture runner)
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
             return new PreparedCall(HttpMethod.Delete, Routes.Format(Routes.StreamShowcaseProduct, stream, product), null, null, HttpStatusCode.OK, owner);
         },
+        ["CreateFlashSale"] = async r =>
+        {
+            var owner = RunnerFixture.NewMerchantId();
+            var (stream, product) = await r.CreateLiveStreamWithProductAsync(owner);
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.StreamSales, stream), Inputs.FlashSale(product, r.Clock.GetUtcNow()), null, HttpStatusCode.Created, owner);
+        },
+        ["CancelFlashSale"] = async r =>
+        {
+            var owner = RunnerFixture.NewMerchantId();
+            var (stream, product) = await r.CreateLiveStreamWithProductAsync(owner);
+            var sale = await r.CreateFlashSaleAsync(owner, stream, Inputs.FlashSale(product, r.Clock.GetUtcNow()));
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.MerchantProductSaleCancel, owner, product, sale.Id), null, null, HttpStatusCode.OK, owner);
+        },
+    };
+
+    /// <summary>
+    /// The cart functions that act on one cart of the caller, prepared for an owner (a viewer or a guest) whose cart
+    /// already holds a line. Another shopper's same request reaches only its own cart: adding and clearing work on it,
+    /// and a line of the owner's cart is not in it (404).
+    /// </summary>
+    private static readonly Dictionary<string, Func<RunnerFixture, CartOwnerParty, Task<PreparedCall>>> CartCases = new()
+    {
+        ["AddCartLine"] = async (r, owner) =>
+        {
+            var (merchant, product, _) = await CartWithOneLineAsync(r, owner.Shopper);
+            return CartCall(HttpMethod.Post, Routes.Format(Routes.CartLines, CartMarket), Inputs.CartLine(merchant, product, "shirt-m"), owner, HttpStatusCode.OK, HttpStatusCode.OK);
+        },
+        ["SetCartLineQuantity"] = async (r, owner) =>
+        {
+            var (_, _, line) = await CartWithOneLineAsync(r, owner.Shopper);
+            return CartCall(HttpMethod.Put, Routes.Format(Routes.CartLine, CartMarket, line), new CartQuantityInput(3), owner, HttpStatusCode.NotFound, HttpStatusCode.NotFound);
+        },
+        ["RemoveCartLine"] = async (r, owner) =>
+        {
+            var (_, _, line) = await CartWithOneLineAsync(r, owner.Shopper);
+            return CartCall(HttpMethod.Delete, Routes.Format(Routes.CartLine, CartMarket, line), null, owner, HttpStatusCode.NotFound, HttpStatusCode.NotFound);
+        },
+        ["ClearCart"] = async (r, owner) =>
+        {
+            await CartWithOneLineAsync(r, owner.Shopper);
+            return CartCall(HttpMethod.Delete, Routes.Format(Routes.Cart, CartMarket), null, owner, HttpStatusCode.OK, HttpStatusCode.OK);
+        },
+    };
+
+    /// <summary>Every mutating function in the matrix: merchant functions, cart functions owned by a viewer, and the merge.</summary>
+    private static readonly Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> Cases = BuildCases();
+
+    /// <summary>
+    /// Mutating functions outside the matrix, each with why, and the check that stands in for its matrix rows.
+    /// </summary>
+    private static readonly Dictionary<string, (string Why, Func<RunnerFixture, Task> Check)> OutsideMatrix = new()
+    {
+        ["CreateGuest"] = (
+            "Anonymous by design: it hands a new guest identity to anyone and stores nothing, so there is no owner and nothing to refuse.",
+            CreateGuest_AnonymousCaller_GetsWellFormedTokenAndNothingIsWritten),
     };
 
     public enum CallerKind
@@ -85,7 +174,15 @@ public sealed class AuthorizationMatrixTests(RunnerFixture runner)
         Expired,
         ForeignKey,
         WrongAudience,
+
+        /// <summary>An X-Guest-Token that is not a guest token at all.</summary>
+        BadGuestToken,
+
+        /// <summary>A viewer that is not the owner.</summary>
         Viewer,
+
+        /// <summary>A guest that is not the owner (its own, valid, X-Guest-Token).</summary>
+        OtherGuest,
         Ops,
         OtherMerchant,
         Owner,
@@ -105,12 +202,38 @@ public sealed class AuthorizationMatrixTests(RunnerFixture runner)
         return data;
     }
 
+    /// <summary>The cart functions again, now for a guest's cart, against the callers that could reach a guest cart.</summary>
+    public static TheoryData<string, CallerKind> GuestCartMatrix()
+    {
+        var data = new TheoryData<string, CallerKind>();
+        foreach (var function in CartCases.Keys)
+        {
+            foreach (var kind in new[] { CallerKind.None, CallerKind.BadGuestToken, CallerKind.Viewer, CallerKind.OtherGuest, CallerKind.Ops, CallerKind.OtherMerchant, CallerKind.Owner })
+            {
+                data.Add(function, kind);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> FunctionsOutsideMatrix() => new(OutsideMatrix.Keys);
+
     [Fact]
     public void Matrix_CoversEveryMutatingFunction()
     {
         var mutating = FunctionsMetadata.HttpFunctions().Where(f => f.Methods.Any(m => m != "GET" && m != "HEAD")).Select(f => f.Name).Order();
 
-        Assert.Equal(mutating, Cases.Keys.Order());
+        Assert.Empty(Cases.Keys.Intersect(OutsideMatrix.Keys));
+        Assert.All(OutsideMatrix.Values, exemption => Assert.False(string.IsNullOrWhiteSpace(exemption.Why)));
+        Assert.Equal(mutating, Cases.Keys.Concat(OutsideMatrix.Keys).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(FunctionsOutsideMatrix))]
+    public async Task FunctionOutsideMatrix_PassesItsOwnCheck(string function)
+    {
+        await OutsideMatrix[function].Check(runner);
     }
 
     [Theory]
@@ -118,49 +241,214 @@ public sealed class AuthorizationMatrixTests(RunnerFixture runner)
     public async Task MutatingEndpoint_ByCaller_OnlyOwnerSucceedsAndRefusalsWriteNothing(string function, CallerKind kind)
     {
         var call = await Cases[function](runner);
+
+        await CallAndCheckAsync(function, call, kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(GuestCartMatrix))]
+    public async Task CartEndpoint_GuestOwnedCart_OnlyThatGuestChangesIt(string function, CallerKind kind)
+    {
+        var call = await CartCases[function](runner, new CartOwnerParty("guest", await runner.NewGuestAsync()));
+
+        await CallAndCheckAsync(function, call, kind);
+    }
+
+    [Fact]
+    public async Task GetCart_ByEveryOtherCaller_NeverShowsTheOwnersCart()
+    {
+        var owner = runner.NewViewer();
+        var guest = await runner.NewGuestAsync();
+        var (_, _, line) = await CartWithOneLineAsync(runner, owner);
+        await CartWithOneLineAsync(runner, guest);
+        var route = Routes.Format(Routes.Cart, CartMarket);
+
+        foreach (var other in new[] { runner.NewViewer(), await runner.NewGuestAsync() })
+        {
+            var view = await runner.GetCartAsync(other, CartMarket);
+            Assert.Empty(view.Lines);
+            Assert.Null(view.Version);
+        }
+
+        Assert.Equal([line], (await runner.GetCartAsync(owner, CartMarket)).Lines.Select(l => l.LineId));
+        using var anonymous = await runner.SendAsync(HttpMethod.Get, route);
+        using var merchant = await runner.SendAsync(HttpMethod.Get, route, runner.MerchantToken(RunnerFixture.NewMerchantId()));
+        using var ops = await runner.SendAsync(HttpMethod.Get, route, runner.Tokens.Issue("ops-1", Role.Ops));
+        using var badGuest = await runner.SendAsync(HttpMethod.Get, route, Shopper.Guest("gst_not-a-guest-token"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, merchant.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, ops.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, badGuest.StatusCode);
+    }
+
+    private async Task CallAndCheckAsync(string function, PreparedCall call, CallerKind kind)
+    {
+        var watchedBefore = await SnapshotAsync(call);
         var writesBefore = runner.Writes;
 
-        using var response = await runner.SendAsync(call.Method, call.Route, Token(kind, call.Owner), call.Body, call.IfMatch);
+        using var response = await runner.SendAsync(call.Method, call.Route, await CallerAsync(kind, call), call.Body, call.IfMatch);
 
-        var expected = kind switch
-        {
-            CallerKind.Owner => call.Success,
-            // Creating a stream acts for the caller's own merchant: another merchant simply creates its own.
-            CallerKind.OtherMerchant when function == "CreateStream" => call.Success,
-            CallerKind.None or CallerKind.Garbage or CallerKind.Expired or CallerKind.ForeignKey or CallerKind.WrongAudience => HttpStatusCode.Unauthorized,
-            _ => HttpStatusCode.Forbidden,
-        };
-        Assert.Equal(expected, response.StatusCode);
-        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        var expected = Expected(function, call, kind);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{function} by {kind}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        if ((int)expected >= 400)
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(writesBefore, runner.Writes);
         }
-        else
+        else if (kind == CallerKind.Owner)
         {
             Assert.True(runner.Writes > writesBefore, "A successful mutation must write.");
         }
+
+        if (kind != CallerKind.Owner)
+        {
+            Assert.Equal(watchedBefore, await SnapshotAsync(call));
+        }
     }
 
-    private string? Token(CallerKind kind, string owner)
+    private static HttpStatusCode Expected(string function, PreparedCall call, CallerKind kind) => kind switch
+    {
+        CallerKind.Owner => call.Success,
+        CallerKind.None or CallerKind.Garbage or CallerKind.Expired or CallerKind.ForeignKey or CallerKind.WrongAudience or CallerKind.BadGuestToken => HttpStatusCode.Unauthorized,
+        CallerKind.Viewer when call.Access == Access.Shopper => call.OtherViewer,
+        CallerKind.OtherGuest when call.Access == Access.Shopper => call.OtherGuest,
+
+        // A guest token is no bearer token: merchant endpoints see an anonymous caller.
+        CallerKind.OtherGuest => HttpStatusCode.Unauthorized,
+
+        // Creating a stream acts for the caller's own merchant: another merchant simply creates its own.
+        CallerKind.OtherMerchant when function == "CreateStream" => call.Success,
+        _ => HttpStatusCode.Forbidden,
+    };
+
+    /// <summary>The credentials each kind of caller sends. Invalid tokens carry the owner's identity and role, so only their flaw refuses them.</summary>
+    private async Task<Shopper> CallerAsync(CallerKind kind, PreparedCall call)
     {
         var configuration = runner.App.Configuration;
         var key = configuration[SettingNames.AuthDevSigningKey]!;
         var issuer = configuration[SettingNames.AuthIssuer]!;
         var audience = configuration[SettingNames.AuthAudience]!;
+        var shopper = call.Access == Access.Shopper;
+        var (subject, role, merchantId) = shopper ? (call.Owner, Role.Viewer, (string?)null) : ("u", Role.Merchant, call.Owner);
+
+        // A merge names the guest cart it takes; every caller but another shopper brings the owner's guest token along.
+        var guest = call.MergeGuestToken;
         return kind switch
         {
-            CallerKind.None => null,
-            CallerKind.Garbage => "not-a-jwt",
-            CallerKind.Expired => new DevTokens(key, issuer, audience, new ShiftedClock(TimeSpan.FromDays(-1))).Issue("u", Role.Merchant, owner, TimeSpan.FromHours(1)),
-            CallerKind.ForeignKey => new DevTokens(Convert.ToBase64String(new byte[32]), issuer, audience, TimeProvider.System).Issue("u", Role.Merchant, owner),
-            CallerKind.WrongAudience => new DevTokens(key, issuer, "someone-else", TimeProvider.System).Issue("u", Role.Merchant, owner),
-            CallerKind.Viewer => runner.ViewerToken(),
-            CallerKind.Ops => runner.Tokens.Issue("ops-1", Role.Ops),
-            CallerKind.OtherMerchant => runner.MerchantToken(RunnerFixture.NewMerchantId()),
-            _ => runner.MerchantToken(owner),
+            CallerKind.None => new Shopper(null, guest),
+            CallerKind.Garbage => new Shopper("not-a-jwt", guest),
+            CallerKind.Expired => new Shopper(new DevTokens(key, issuer, audience, new ShiftedClock(TimeSpan.FromDays(-1))).Issue(subject, role, merchantId, TimeSpan.FromHours(1)), guest),
+            CallerKind.ForeignKey => new Shopper(new DevTokens(Convert.ToBase64String(new byte[32]), issuer, audience, TimeProvider.System).Issue(subject, role, merchantId), guest),
+            CallerKind.WrongAudience => new Shopper(new DevTokens(key, issuer, "someone-else", TimeProvider.System).Issue(subject, role, merchantId), guest),
+
+            // For a merge, the owner itself with a guest token that is none; otherwise that token alone.
+            CallerKind.BadGuestToken => new Shopper(guest is null ? null : call.OwnerShopper!.BearerToken, "gst_not-a-guest-token"),
+            CallerKind.Viewer => new Shopper(runner.ViewerToken(RunnerFixture.NewViewerId()), guest is null ? null : await runner.NewGuestTokenAsync()),
+            CallerKind.OtherGuest => await runner.NewGuestAsync(),
+            CallerKind.Ops => new Shopper(runner.Tokens.Issue("ops-1", Role.Ops), guest),
+            CallerKind.OtherMerchant => new Shopper(runner.MerchantToken(RunnerFixture.NewMerchantId()), guest),
+            _ => call.OwnerShopper ?? new Shopper(runner.MerchantToken(call.Owner), null),
         };
     }
+
+    /// <summary>Each watched cart as its owner reads it: version and lines.</summary>
+    private async Task<List<string>> SnapshotAsync(PreparedCall call)
+    {
+        var snapshot = new List<string>();
+        foreach (var shopper in call.Watched)
+        {
+            var view = await runner.GetCartAsync(shopper, CartMarket);
+            snapshot.Add($"{view.Version} {view.ItemCount}: {string.Join(", ", view.Lines.Select(l => $"{l.LineId} x{l.Quantity}"))}");
+        }
+
+        return snapshot;
+    }
+
+    private static Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> BuildCases()
+    {
+        var cases = new Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>>(MerchantCases);
+        foreach (var (name, prepare) in CartCases)
+        {
+            cases.Add(name, r => prepare(r, NewViewer(r)));
+        }
+
+        cases.Add("MergeGuestCart", async r =>
+        {
+            // The owner (a viewer) signs in holding a guest cart; both carts have a line.
+            var viewer = NewViewer(r);
+            var guest = await r.NewGuestAsync();
+            var (merchant, product, _) = await CartWithOneLineAsync(r, viewer.Shopper);
+            await r.AddToCartAsync(guest, CartMarket, merchant, product, "shirt-m");
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.CartMerge, CartMarket), null, null, HttpStatusCode.OK, viewer.Id)
+            {
+                Access = Access.Shopper,
+                OwnerShopper = viewer.Shopper with { GuestToken = guest.GuestToken },
+                MergeGuestToken = guest.GuestToken,
+                Watched = [viewer.Shopper, guest],
+
+                // Another viewer merges its own (empty) guest cart into its own cart; a guest alone cannot merge.
+                OtherViewer = HttpStatusCode.OK,
+                OtherGuest = HttpStatusCode.Unauthorized,
+            };
+        });
+        return cases;
+    }
+
+    private static PreparedCall CartCall(HttpMethod method, string route, object? body, CartOwnerParty owner, HttpStatusCode otherViewer, HttpStatusCode otherGuest) =>
+        new(method, route, body, null, HttpStatusCode.OK, owner.Id)
+        {
+            Access = Access.Shopper,
+            OwnerShopper = owner.Shopper,
+            Watched = [owner.Shopper],
+            OtherViewer = otherViewer,
+            OtherGuest = otherGuest,
+        };
+
+    /// <summary>Puts one unit of a new product's shirt-s in the shopper's cart; returns the merchant, product and line ids.</summary>
+    private static async Task<(string Merchant, string Product, string Line)> CartWithOneLineAsync(RunnerFixture r, Shopper shopper)
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await r.CreateProductAsync(merchant, CartMarket);
+        var (change, _) = await r.AddToCartAsync(shopper, CartMarket, merchant, product);
+        return (merchant, product, change.Line!.LineId);
+    }
+
+    private static CartOwnerParty NewViewer(RunnerFixture r)
+    {
+        var id = RunnerFixture.NewViewerId();
+        return new(id, Shopper.Viewer(r.ViewerToken(id)));
+    }
+
+    /// <summary>The owner of a cart: its viewer id (the token subject; unused for a guest) and how it calls.</summary>
+    public sealed record CartOwnerParty(string Id, Shopper Shopper);
+
+    private static async Task CreateGuest_AnonymousCaller_GetsWellFormedTokenAndNothingIsWritten(RunnerFixture r)
+    {
+        var writesBefore = r.Writes;
+
+        using var first = await r.SendAsync(HttpMethod.Post, Routes.Guests);
+        using var second = await r.SendAsync(HttpMethod.Post, Routes.Guests);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.True(first.Headers.CacheControl?.NoStore, "A guest token is personal: the answer must not be stored by caches.");
+        var guest = (await first.Content.ReadFromJsonAsync<GuestView>(ApiJson.Options))!;
+        var other = (await second.Content.ReadFromJsonAsync<GuestView>(ApiJson.Options))!;
+        Assert.Equal(ApiRequest.GuestTokenHeader, guest.Header);
+        Assert.Matches(GuestToken(), guest.GuestToken);
+        Assert.NotEqual(guest.GuestToken, other.GuestToken);
+
+        // The token is an identity at once, with an empty cart that does not exist until something is added.
+        var cart = await r.GetCartAsync(Shopper.Guest(guest.GuestToken), CartMarket);
+        Assert.True(cart.Guest);
+        Assert.Empty(cart.Lines);
+        Assert.Null(cart.Version);
+        Assert.Equal(writesBefore, r.Writes);
+    }
+
+    [GeneratedRegex("^gst_[A-Za-z0-9_-]{43}$")]
+    private static partial Regex GuestToken();
 
     private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
     {

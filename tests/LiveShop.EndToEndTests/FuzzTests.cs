@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
 
@@ -15,7 +16,13 @@ namespace LiveShop.EndToEndTests;
 [Collection(RunnerCollection.Name)]
 public sealed class FuzzTests(RunnerFixture runner)
 {
-    private sealed record Target(HttpMethod Method, string Route, object? ValidBody, string? IfMatch, string Token);
+    /// <summary>The cart market of the cart targets.</summary>
+    private const string CartMarket = "uk";
+
+    /// <summary>Functions that take no input at all (no body, no route values, no query): nothing to break.</summary>
+    private static readonly string[] WithoutInput = ["CreateGuest"];
+
+    private sealed record Target(HttpMethod Method, string Route, object? ValidBody, string? IfMatch, string? Token, string? GuestToken = null);
 
     [Fact]
     public async Task EveryEndpoint_MalformedInput_Answers4xxProblemAndWritesNothing()
@@ -27,17 +34,21 @@ public sealed class FuzzTests(RunnerFixture runner)
         var sent = 0;
         foreach (var (name, target) in targets)
         {
+            var sentToTarget = 0;
             foreach (var (body, contentType) in Payloads(target.ValidBody, random))
             {
                 await SendAndCheckAsync(name, target, target.Route, body, contentType);
-                sent++;
+                sentToTarget++;
             }
 
             foreach (var route in MangledRoutes(target.Route, random))
             {
                 await SendAndCheckAsync(name, target, route, target.ValidBody is null ? null : JsonSerializer.Serialize(target.ValidBody, ApiJson.Options), "application/json");
-                sent++;
+                sentToTarget++;
             }
+
+            Assert.True(sentToTarget > 0 || WithoutInput.Contains(name), $"Nothing malformed was sent to {name}.");
+            sent += sentToTarget;
         }
 
         Assert.True(sent > 500, $"Only {sent} requests were sent.");
@@ -59,10 +70,50 @@ public sealed class FuzzTests(RunnerFixture runner)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("zz")]
+    [InlineData("UK")]
+    [InlineData("gb")]
+    [InlineData("u k")]
+    [InlineData("uk.")]
+    [InlineData("ukk")]
+    public async Task CartEndpoints_UnknownMarketInRoute_Answer404ProblemAndWriteNothing(string market)
+    {
+        // A viewer with a line in its uk cart, and a guest with one too, so that any request that got through would write.
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await runner.CreateProductAsync(merchant, CartMarket);
+        var viewer = runner.NewViewer();
+        var (line, _) = await runner.AddToCartAsync(viewer, CartMarket, merchant, product);
+        var guest = await runner.NewGuestTokenAsync();
+        await runner.AddToCartAsync(Shopper.Guest(guest), CartMarket, merchant, product);
+        var writesBefore = runner.Writes;
+        (HttpMethod Method, string Route, object? Body, Shopper Shopper)[] calls =
+        [
+            (HttpMethod.Get, Routes.Format(Routes.Cart, market), null, viewer),
+            (HttpMethod.Delete, Routes.Format(Routes.Cart, market), null, viewer),
+            (HttpMethod.Post, Routes.Format(Routes.CartLines, market), Inputs.CartLine(merchant, product), viewer),
+            (HttpMethod.Put, Routes.Format(Routes.CartLine, market, line.Line!.LineId), new CartQuantityInput(2), viewer),
+            (HttpMethod.Delete, Routes.Format(Routes.CartLine, market, line.Line!.LineId), null, viewer),
+            (HttpMethod.Post, Routes.Format(Routes.CartMerge, market), null, viewer with { GuestToken = guest }),
+        ];
+
+        foreach (var (method, route, body, shopper) in calls)
+        {
+            using var response = await runner.SendAsync(method, route, shopper, body);
+
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {route} answered {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Market", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(writesBefore, runner.Writes);
+        Assert.Equal(1, (await runner.GetCartAsync(viewer, CartMarket)).ItemCount);
+    }
+
     private async Task SendAndCheckAsync(string name, Target target, string route, string? body, string? contentType)
     {
         var writesBefore = runner.Writes;
-        using var request = RunnerFixture.Request(target.Method, route, target.Token, ifMatch: target.IfMatch);
+        using var request = RunnerFixture.Request(target.Method, route, new Shopper(target.Token, target.GuestToken), ifMatch: target.IfMatch);
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
@@ -78,13 +129,23 @@ public sealed class FuzzTests(RunnerFixture runner)
         Assert.Equal(writesBefore, runner.Writes);
     }
 
-    /// <summary>One valid request per function (with the owner's token and real ids), to be broken.</summary>
+    /// <summary>One valid request per function (from the right caller, with real ids), to be broken.</summary>
     private async Task<Dictionary<string, Target>> TargetsAsync()
     {
         var owner = RunnerFixture.NewMerchantId();
         var token = runner.MerchantToken(owner);
         var (product, productEtag) = await runner.CreateProductAsync(owner);
         var (stream, streamEtag) = await runner.CreateStreamAsync(owner);
+
+        // A live stream with a showcase product on flash sale (shirt-s), and a viewer and a guest with a cart line each.
+        var (liveStream, saleProduct) = await runner.CreateLiveStreamWithProductAsync(owner, CartMarket);
+        var sale = await runner.CreateFlashSaleAsync(owner, liveStream, Inputs.FlashSale(saleProduct, runner.Clock.GetUtcNow(), CartMarket, startsIn: TimeSpan.FromSeconds(120)));
+        var (cartProduct, _) = await runner.CreateProductAsync(owner, CartMarket);
+        var viewer = runner.ViewerToken(RunnerFixture.NewViewerId());
+        var (line, cartEtag) = await runner.AddToCartAsync(Shopper.Viewer(viewer), CartMarket, owner, cartProduct);
+        var guest = await runner.NewGuestTokenAsync();
+        await runner.AddToCartAsync(Shopper.Guest(guest), CartMarket, owner, cartProduct, "shirt-m");
+        var lineRoute = Routes.Format(Routes.CartLine, CartMarket, line.Line!.LineId);
         return new()
         {
             ["CreateProduct"] = new(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, owner), Inputs.Product(), null, token),
@@ -99,6 +160,18 @@ public sealed class FuzzTests(RunnerFixture runner)
             ["ReplaceShowcase"] = new(HttpMethod.Put, Routes.Format(Routes.StreamShowcase, stream), new ShowcaseInput([product]), streamEtag, token),
             ["RemoveFromShowcase"] = new(HttpMethod.Delete, Routes.Format(Routes.StreamShowcaseProduct, stream, "not-in-showcase"), null, null, token),
             ["GetStream"] = new(HttpMethod.Get, Routes.Format(Routes.Stream, "str_missing"), null, null, token),
+            ["CreateFlashSale"] = new(HttpMethod.Post, Routes.Format(Routes.StreamSales, liveStream), Inputs.FlashSale(saleProduct, runner.Clock.GetUtcNow(), CartMarket, skuId: "shirt-m"), null, token),
+            ["CancelFlashSale"] = new(HttpMethod.Post, Routes.Format(Routes.MerchantProductSaleCancel, owner, saleProduct, sale.Id), null, null, token),
+            ["ListFlashSales"] = new(HttpMethod.Get, Routes.Format(Routes.StreamSales, liveStream), null, null, null),
+            ["CreateGuest"] = new(HttpMethod.Post, Routes.Guests, null, null, null),
+            ["GetCart"] = new(HttpMethod.Get, Routes.Format(Routes.Cart, CartMarket), null, null, viewer),
+            ["AddCartLine"] = new(HttpMethod.Post, Routes.Format(Routes.CartLines, CartMarket), Inputs.CartLine(owner, cartProduct, "shirt-m", 2), cartEtag, viewer),
+            ["SetCartLineQuantity"] = new(HttpMethod.Put, lineRoute, new CartQuantityInput(3), cartEtag, viewer),
+            ["RemoveCartLine"] = new(HttpMethod.Delete, lineRoute, null, cartEtag, viewer),
+            ["ClearCart"] = new(HttpMethod.Delete, Routes.Format(Routes.Cart, CartMarket), null, cartEtag, viewer),
+
+            // The guest's cart has a line: a merge that got through would write.
+            ["MergeGuestCart"] = new(HttpMethod.Post, Routes.Format(Routes.CartMerge, CartMarket), null, null, viewer, guest),
         };
     }
 
@@ -226,13 +299,21 @@ public sealed class FuzzTests(RunnerFixture runner)
         string[] bad = ["%2e%2e", new string('x', 300), "%F0%9F%98%80", "..", "str_" + random.Next(), "%20", "a'b\"c"];
         for (var i = 0; i < segments.Length; i++)
         {
-            if (segments[i] is "merchants" or "products" or "streams" or "showcase" or "start" or "end" or "archive")
+            if (segments[i] is "merchants" or "products" or "streams" or "showcase" or "start" or "end" or "archive"
+                or "sales" or "cancel" or "guests" or "carts" or "lines" or "merge")
             {
                 continue;
             }
 
             foreach (var value in bad)
             {
+                // '..' as the last segment is no id: dot-segment removal (RFC 3986, done by the client and by Kestrel)
+                // makes the request one for the parent resource, e.g. DELETE .../lines/.. is DELETE /api/carts/uk/.
+                if (i == segments.Length - 1 && value is ".." or "%2e%2e")
+                {
+                    continue;
+                }
+
                 var copy = (string[])segments.Clone();
                 copy[i] = value;
                 yield return string.Join('/', copy) + query;

@@ -3,10 +3,13 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Configuration;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage.InMemory;
 using LiveShop.Core.Streams;
+using LiveShop.Functions.Carts;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 using Microsoft.AspNetCore.Builder;
@@ -61,7 +64,13 @@ public sealed class RunnerFixture : IAsyncLifetime
             });
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
-        Tokens = _app.Services.GetRequiredService<DevTokens>();
+
+        // Tokens come from an identity provider, whose clock is real time, and the app validates their lifetime
+        // against real time too. Issuing them on the app's clock (the runner's DevTokens do) would date them in the
+        // future once a test moved that clock forward by more than the validator's skew, and every later call would be 401.
+        var configuration = _app.Configuration;
+        Tokens = new DevTokens(
+            configuration[SettingNames.AuthDevSigningKey]!, configuration[SettingNames.AuthIssuer]!, configuration[SettingNames.AuthAudience]!, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
@@ -78,6 +87,23 @@ public sealed class RunnerFixture : IAsyncLifetime
     public string MerchantToken(string merchantId) => Tokens.Issue("user-" + merchantId, Role.Merchant, merchantId);
 
     public string ViewerToken(string viewerId = "viewer-1") => Tokens.Issue(viewerId, Role.Viewer);
+
+    public static string NewViewerId() => "v-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>A new signed-in viewer, as a shopper (its bearer token).</summary>
+    public Shopper NewViewer() => Shopper.Viewer(ViewerToken(NewViewerId()));
+
+    /// <summary>A new guest, as a shopper: a guest token from POST /api/guests (which writes nothing).</summary>
+    public async Task<Shopper> NewGuestAsync() => Shopper.Guest(await NewGuestTokenAsync());
+
+    public async Task<string> NewGuestTokenAsync()
+    {
+        using var response = await SendAsync(HttpMethod.Post, Routes.Guests);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var guest = (await response.Content.ReadFromJsonAsync<GuestView>(ApiJson.Options))!;
+        Assert.Equal(ApiRequest.GuestTokenHeader, guest.Header);
+        return guest.GuestToken;
+    }
 
     /// <summary>The path of a function route under the host's route prefix (from host.json).</summary>
     public static string Url(string route) => $"/{HostJson.Prefix}/{route}";
@@ -103,8 +129,44 @@ public sealed class RunnerFixture : IAsyncLifetime
         return request;
     }
 
+    /// <summary>A request from a shopper: its bearer token and/or its X-Guest-Token.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string route, Shopper shopper, object? body = null, string? ifMatch = null)
+    {
+        ArgumentNullException.ThrowIfNull(shopper);
+        var request = Request(method, route, shopper.BearerToken, body, ifMatch);
+        if (shopper.GuestToken is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ApiRequest.GuestTokenHeader, shopper.GuestToken);
+        }
+
+        return request;
+    }
+
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string route, string? token = null, object? body = null, string? ifMatch = null) =>
         Client.SendAsync(Request(method, route, token, body, ifMatch));
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string route, Shopper shopper, object? body = null, string? ifMatch = null) =>
+        Client.SendAsync(Request(method, route, shopper, body, ifMatch));
+
+    /// <summary>The shopper's cart in the market, as GET /api/carts/{market} shows it (200 asserted).</summary>
+    public async Task<CartView> GetCartAsync(Shopper shopper, string market)
+    {
+        using var response = await SendAsync(HttpMethod.Get, Routes.Format(Routes.Cart, market), shopper);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var view = (await response.Content.ReadFromJsonAsync<CartView>(ApiJson.Options))!;
+        Assert.Equal(view.Version, response.Headers.ETag?.Tag);
+        return view;
+    }
+
+    /// <summary>Adds units of a SKU to the shopper's cart (200 asserted); returns the change and the cart's new ETag.</summary>
+    public async Task<(CartChangeView Change, string ETag)> AddToCartAsync(Shopper shopper, string market, string merchantId, string productId, string skuId = "shirt-s", long quantity = 1)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.CartLines, market), shopper, Inputs.CartLine(merchantId, productId, skuId, quantity));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var change = (await response.Content.ReadFromJsonAsync<CartChangeView>(ApiJson.Options))!;
+        Assert.Equal(change.Version, response.Headers.ETag!.Tag);
+        return (change, response.Headers.ETag.Tag);
+    }
 
     /// <summary>Creates a product for the merchant through the API and returns its id and ETag.</summary>
     public async Task<(string Id, string ETag)> CreateProductAsync(string merchantId, string market = "us", long price = 2500, long stock = 10)
@@ -125,6 +187,40 @@ public sealed class RunnerFixture : IAsyncLifetime
         Assert.Equal(Url(Routes.Format(Routes.Stream, stream.Id)), response.Headers.Location?.OriginalString);
         return (stream.Id, response.Headers.ETag!.Tag);
     }
+
+    /// <summary>
+    /// Creates a product and a stream of the merchant in the market, puts the product in the showcase and starts the
+    /// stream (what a flash sale needs); returns the stream and product ids.
+    /// </summary>
+    public async Task<(string StreamId, string ProductId)> CreateLiveStreamWithProductAsync(string merchantId, string market = "uk", long price = 2000, long stock = 20)
+    {
+        var token = MerchantToken(merchantId);
+        var (product, _) = await CreateProductAsync(merchantId, market, price, stock);
+        var (stream, _) = await CreateStreamAsync(merchantId, market);
+        using var added = await SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamShowcase, stream), token, new ShowcaseAddInput(product, null));
+        Assert.Equal(System.Net.HttpStatusCode.OK, added.StatusCode);
+        using var started = await SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamStart, stream), token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, started.StatusCode);
+        return (stream, product);
+    }
+
+    /// <summary>Creates a flash sale through the API (201 asserted) and returns it as created.</summary>
+    public async Task<FlashSaleView> CreateFlashSaleAsync(string merchantId, string streamId, FlashSaleInput input)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamSales, streamId), MerchantToken(merchantId), input);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"Creating the flash sale answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<FlashSaleView>(ApiJson.Options))!;
+    }
+}
+
+/// <summary>Who a cart request comes from: a signed-in viewer (bearer token), a guest (X-Guest-Token), or both (a merge).</summary>
+public sealed record Shopper(string? BearerToken, string? GuestToken)
+{
+    public static Shopper Viewer(string bearerToken) => new(bearerToken, null);
+
+    public static Shopper Guest(string guestToken) => new(null, guestToken);
+
+    public static Shopper Anonymous { get; } = new(null, null);
 }
 
 /// <summary>Real time plus an offset a test can move forward; never backward, so other tests' data stays valid.</summary>
@@ -162,4 +258,12 @@ public static class Inputs
 
     public static StreamInput Stream(string market = "us") =>
         new(market, "Friday drop", DateTimeOffset.UtcNow.AddMinutes(30), "https://video.example.com/live/1.m3u8");
+
+    public static AddCartLineInput CartLine(string merchantId, string productId, string skuId = "shirt-s", long quantity = 1, string? streamId = null) =>
+        new(merchantId, productId, skuId, quantity, streamId);
+
+    /// <summary>A flash sale on a SKU of <paramref name="productId"/>, starting <paramref name="startsIn"/> after <paramref name="now"/> (the app's clock).</summary>
+    public static FlashSaleInput FlashSale(
+        string productId, DateTimeOffset now, string market = "uk", long dealPrice = 1500, string skuId = "shirt-s", long allotment = 10, int perCustomerLimit = 2, TimeSpan? startsIn = null, int durationSeconds = 300) =>
+        new(productId, skuId, new MoneyInput(dealPrice, LiveShop.Core.Markets.MarketRegistry.Get(market).Currency.Code), allotment, perCustomerLimit, now + (startsIn ?? TimeSpan.FromSeconds(30)), durationSeconds);
 }
