@@ -107,7 +107,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         }
 
         await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available));
+        // The shards as last seen still count this hold's units, which the release just gave back.
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0)));
         return sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock;
     }
 
