@@ -66,7 +66,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(sku);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         var shards = await ReadyShardsAsync(product, sku, sale, ct);
-        var need = quantity - shards.Values.Sum(s => s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0);
+        var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
         var expires = expiresAt.ToUnixTimeSeconds();
         var count = shards.Count;
         var start = (int)(BitConverter.ToUInt32(Convert.FromHexString(holdId[1..9])) % (uint)count);
@@ -92,10 +92,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
                 // Another buyer took units first (or this hold is already there): look again.
                 shard = (await store.ReadAsync([shard.Id], ct)).SingleOrDefault() ?? shard;
-                if (shard.Holds.TryGetValue(holdId, out var mine) && mine.Outcome is null)
-                {
-                    need -= mine.Quantity;
-                }
+                need -= Taken(shard, holdId);
             }
 
             shards[index] = shard;
@@ -278,6 +275,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
         return new StockLevel(available, shards.Sum(s => s.Reserved), shards.Sum(s => s.Sold), sale is null ? null : saleLeft, sale?.Id);
     }
+
+    /// <summary>The units the hold has on the shard that are the buyer's: held or already sold (a sold line is not held again).</summary>
+    private static long Taken(StockShard shard, string holdId) =>
+        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome != StockHold.Released ? hold.Quantity : 0;
 
     private static StockShard NewShard(Product product, Sku sku, int index, int count, long basis)
     {
