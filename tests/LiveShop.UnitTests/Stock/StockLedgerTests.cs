@@ -96,6 +96,24 @@ public class StockLedgerTests
         Assert.Equal((20L, 30L), (level.Available, level.Reserved));
     }
 
+    [Theory]
+    [InlineData(5, 3)]
+    [InlineData(50, 3)]
+    [InlineData(50, 30)]
+    public async Task ReserveAsync_SameHoldIdAfterTheLineWasSold_ReservesNothingMore(long stockOnHand, long quantity)
+    {
+        var shop = new Shop();
+        var product = Records.NewProduct(stockOnHand: stockOnHand);
+        await ReserveAsync(shop, product, "c1", quantity);
+        await CommitAsync(shop, product, "c1", quantity);
+
+        await ReserveAsync(shop, product, "c1", quantity);
+
+        var level = await LevelAsync(shop, product);
+        Assert.Equal((stockOnHand - quantity, 0L, quantity), (level.Available, level.Reserved, level.Sold));
+        Assert.True(await CommitAsync(shop, product, "c1", quantity));
+    }
+
     [Fact]
     public async Task ReserveAsync_RetryAfterOnlyOneShardWasReserved_ReservesJustTheRest()
     {
