@@ -48,7 +48,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         var levels = new Dictionary<SkuRef, StockLevel>();
         foreach (var (product, sku) in skus)
         {
-            levels[SkuRef.Of(product, sku)] = Level(product, sku, shards[(product.Id, sku.Id)].ToList());
+            levels[SkuRef.Of(product, sku)] = Level(product, sku, shards[(product.Id, sku.Id)].ToList(), clock.GetUtcNow());
         }
 
         return levels;
@@ -253,9 +253,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     }
 
     /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
-    private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards)
+    private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards, DateTimeOffset now)
     {
-        var sale = product.Sales.LastOrDefault(s => s.SkuId == sku.Id && s.CancelledAt is null);
+        // The sale running (or next) now; once none is, the latest one.
+        var sale = product.OpenSale(sku.Id, now) ?? product.Sales.LastOrDefault(s => s.SkuId == sku.Id && s.CancelledAt is null);
         if (shards.Count == 0)
         {
             return new StockLevel(sku.StockOnHand, 0, 0, sale is null ? null : Math.Min(sale.Allotment, sku.StockOnHand), sale?.Id);
