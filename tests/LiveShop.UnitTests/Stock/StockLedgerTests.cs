@@ -303,6 +303,21 @@ public class StockLedgerTests
     }
 
     [Fact]
+    public async Task LevelsAsync_ActiveSaleSoldOutWithTheNextSaleScheduled_CountsTheActiveSalesUnits()
+    {
+        var shop = new Shop();
+        var (product, active) = OnSale(shop, stockOnHand: 50, allotment: 2);
+        await ReserveAsync(shop, product, "c1", 2, active);
+        var next = Records.NewSale(product, 899, active.EndsAt, allotment: 8, id: "fls_next");
+        product = product.WithSales(active, next);
+
+        var level = await LevelAsync(shop, product);
+
+        Assert.Equal(0, level.UnitsLeftIn(active));
+        Assert.Equal(8, level.UnitsLeftIn(next));
+    }
+
+    [Fact]
     public async Task ReleaseAsync_SaleHold_GivesTheUnitsBackToTheSale()
     {
         var shop = new Shop();
