@@ -46,7 +46,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         var sale = new FlashSale(
             Ids.New("fls", clock), streamId, valid.SkuId, new Money.Money(valid.DealPrice.MinorUnits ?? 0, market.Currency),
             valid.Allotment, valid.PerCustomerLimit, valid.StartsAt, valid.StartsAt.AddSeconds(valid.DurationSeconds), now, null);
-        var stored = await UpdateProductAsync(merchantId, valid.ProductId, product =>
+        var stored = await UpdateProductAsync(merchantId, valid.ProductId, () => Unacceptable("productId", $"Product '{valid.ProductId}' is not a product of merchant '{merchantId}'."), product =>
         {
             var sku = product.FindSku(valid.SkuId) ?? throw Unacceptable("skuId", $"Product '{product.Id}' has no SKU '{valid.SkuId}'.");
             if (product.IsArchived)
@@ -80,7 +80,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         Authorize.MerchantOwns(caller, merchantId);
         Identifiers.EnsureRouteId("Product", productId);
         Identifiers.EnsureRouteId("Flash sale", saleId);
-        var stored = await UpdateProductAsync(merchantId, productId, product =>
+        var stored = await UpdateProductAsync(merchantId, productId, () => LiveShopException.NotFound("Product", productId), product =>
         {
             var now = clock.GetUtcNow();
             var sale = product.Sales.FirstOrDefault(s => s.Id == saleId) ?? throw LiveShopException.NotFound("Flash sale", saleId);
@@ -117,10 +117,12 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
                 .ToList());
     }
 
-    private async Task<Versioned<Product>> UpdateProductAsync(string merchantId, string productId, Func<Product, Product?> change, CancellationToken ct)
+    /// <param name="missing">What to throw when the product does not exist: 422 for a sale's product in the body, 404 for a route id.</param>
+    private async Task<Versioned<Product>> UpdateProductAsync(
+        string merchantId, string productId, Func<LiveShopException> missing, Func<Product, Product?> change, CancellationToken ct)
     {
         var (stored, written) = await Optimistic.UpdateAsync(
-            async () => await products.ReadAsync(merchantId, productId, ct) ?? throw Unacceptable("productId", $"Product '{productId}' is not a product of merchant '{merchantId}'."),
+            async () => await products.ReadAsync(merchantId, productId, ct) ?? throw missing(),
             change,
             (product, etag) => products.ReplaceAsync(product, etag, ct),
             null,
