@@ -271,6 +271,22 @@ public class CartServiceTests
     }
 
     [Fact]
+    public async Task GetAsync_RunningSaleWithTheNextOneScheduled_RunningSalesPriceAndLimit()
+    {
+        var shop = new Shop();
+        var (product, stream, running) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2).Lasting(60));
+        shop.Clock.Advance(TimeSpan.FromSeconds(30));
+        await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).StartingAt(running.EndsAt).WithDealPrice(899).WithPerCustomerLimit(5));
+        await shop.AddAsync(Shop.Viewer, product, 2);
+
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
+        var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
+
+        Assert.Equal((999L, 999L), (line.UnitPrice!.MinorUnits, line.AddedUnitPrice.MinorUnits));
+        Assert.Equal((running.Id, "active", true), (line.FlashSale!.SaleId, line.FlashSale.State, line.FlashSale.Applied));
+    }
+
+    [Fact]
     public async Task SetQuantityAsync_ExistingLine_SetsItsQuantity()
     {
         var shop = new Shop();
