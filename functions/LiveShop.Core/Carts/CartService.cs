@@ -214,11 +214,19 @@ public sealed class CartService(
                 }
             }
 
-            var sales = cart.SalePurchases.ToDictionary();
+            // Least recently bought first: a sale bought in again moves to the end (a dictionary would put it back in
+            // the slot its removal freed).
+            var sales = cart.SalePurchases.ToList();
             foreach (var bought in purchased.Where(p => p.SaleId is not null))
             {
-                sales.Remove(bought.SaleId!, out var before);
-                sales[bought.SaleId!] = before + bought.Quantity;
+                var index = sales.FindIndex(s => s.Key == bought.SaleId);
+                var before = index < 0 ? 0 : sales[index].Value;
+                if (index >= 0)
+                {
+                    sales.RemoveAt(index);
+                }
+
+                sales.Add(new(bought.SaleId!, before + bought.Quantity));
             }
 
             return cart with { Lines = lines, SalePurchases = sales.TakeLast(Cart.MaxSalePurchases).ToDictionary() };

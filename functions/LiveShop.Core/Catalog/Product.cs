@@ -31,9 +31,12 @@ public sealed record Product(
 
     public Sku? FindSku(string skuId) => Skus.FirstOrDefault(s => s.Id == skuId);
 
-    /// <summary>The sale of the SKU that is not over at <paramref name="now"/> (upcoming or active), if any: at most one can be.</summary>
+    /// <summary>
+    /// The sale of the SKU that is not over at <paramref name="now"/>, if any: the active one, else the next upcoming one
+    /// (a SKU's sales never overlap, but the next one can be scheduled while one runs).
+    /// </summary>
     public FlashSale? OpenSale(string skuId, DateTimeOffset now) =>
-        Sales.LastOrDefault(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended);
+        Sales.Where(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended).MinBy(s => s.StartsAt);
 }
 
 /// <summary>A variant of a product (size, colour...) with its own price and stock on hand.</summary>

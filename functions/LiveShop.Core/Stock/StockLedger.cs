@@ -48,7 +48,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         var levels = new Dictionary<SkuRef, StockLevel>();
         foreach (var (product, sku) in skus)
         {
-            levels[SkuRef.Of(product, sku)] = Level(product, sku, shards[(product.Id, sku.Id)].ToList());
+            levels[SkuRef.Of(product, sku)] = Level(product, sku, shards[(product.Id, sku.Id)].ToList(), clock.GetUtcNow());
         }
 
         return levels;
@@ -66,7 +66,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(sku);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         var shards = await ReadyShardsAsync(product, sku, sale, ct);
-        var need = quantity - shards.Values.Sum(s => s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0);
+        var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
         var expires = expiresAt.ToUnixTimeSeconds();
         var count = shards.Count;
         var start = (int)(BitConverter.ToUInt32(Convert.FromHexString(holdId[1..9])) % (uint)count);
@@ -92,10 +92,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
                 // Another buyer took units first (or this hold is already there): look again.
                 shard = (await store.ReadAsync([shard.Id], ct)).SingleOrDefault() ?? shard;
-                if (shard.Holds.TryGetValue(holdId, out var mine) && mine.Outcome is null)
-                {
-                    need -= mine.Quantity;
-                }
+                need -= Taken(shard, holdId);
             }
 
             shards[index] = shard;
@@ -107,7 +104,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         }
 
         await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available));
+        // The shards as last seen still count this hold's units, which the release just gave back.
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0)));
         return sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock;
     }
 
@@ -255,9 +253,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     }
 
     /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
-    private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards)
+    private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards, DateTimeOffset now)
     {
-        var sale = product.Sales.LastOrDefault(s => s.SkuId == sku.Id && s.CancelledAt is null);
+        // The sale running (or next) now; once none is, the latest one.
+        var sale = product.OpenSale(sku.Id, now) ?? product.Sales.LastOrDefault(s => s.SkuId == sku.Id && s.CancelledAt is null);
         if (shards.Count == 0)
         {
             return new StockLevel(sku.StockOnHand, 0, 0, sale is null ? null : Math.Min(sale.Allotment, sku.StockOnHand), sale?.Id);
@@ -277,6 +276,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
         return new StockLevel(available, shards.Sum(s => s.Reserved), shards.Sum(s => s.Sold), sale is null ? null : saleLeft, sale?.Id);
     }
+
+    /// <summary>The units the hold has on the shard that are the buyer's: held or already sold (a sold line is not held again).</summary>
+    private static long Taken(StockShard shard, string holdId) =>
+        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome != StockHold.Released ? hold.Quantity : 0;
 
     private static StockShard NewShard(Product product, Sku sku, int index, int count, long basis)
     {

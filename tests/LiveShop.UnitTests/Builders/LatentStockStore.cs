@@ -1,0 +1,59 @@
+using LiveShop.Core.Stock;
+
+namespace LiveShop.UnitTests.Builders;
+
+/// <summary>
+/// A stock store that yields before every call, the way a network round trip does, so that concurrent ledger calls
+/// really interleave between their reads and their conditional writes; it counts the writes it passes on.
+/// </summary>
+public sealed class LatentStockStore(IStockStore inner, bool yields = true) : IStockStore
+{
+    private int _writes;
+    private int _refused;
+
+    /// <summary>Creates and conditional changes tried (whether or not they were written).</summary>
+    public int Writes => Volatile.Read(ref _writes);
+
+    /// <summary>Conditional changes whose condition did not hold.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    public async Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await PauseAsync();
+        return await inner.ReadAsync(ids, cancellationToken);
+    }
+
+    public async Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken)
+    {
+        await PauseAsync();
+        Interlocked.Increment(ref _writes);
+        return await inner.TryCreateAsync(shard, cancellationToken);
+    }
+
+    public async Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken)
+    {
+        await PauseAsync();
+        Interlocked.Increment(ref _writes);
+        var written = await inner.TryApplyAsync(shardId, change, cancellationToken);
+        if (written is null)
+        {
+            Interlocked.Increment(ref _refused);
+        }
+
+        return written;
+    }
+
+    public async Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken)
+    {
+        await PauseAsync();
+        return await inner.ListWithHoldsAsync(cancellationToken);
+    }
+
+    private async Task PauseAsync()
+    {
+        if (yields)
+        {
+            await Task.Yield();
+        }
+    }
+}

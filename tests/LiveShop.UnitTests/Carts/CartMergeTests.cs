@@ -1,0 +1,209 @@
+using LiveShop.Core.Carts;
+using LiveShop.Core.Catalog;
+using LiveShop.Core.Storage;
+using LiveShop.UnitTests.Builders;
+
+namespace LiveShop.UnitTests.Carts;
+
+/// <summary>A guest's cart moving into the signed-in viewer's cart, including merges cut short and retried.</summary>
+public class CartMergeTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task MergeAsync_GuestAndViewerLines_QuantitiesAddAndTheGuestCartIsEmptied()
+    {
+        var shop = new Shop();
+        var shared = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guestOnly = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, shared, 2);
+        await shop.AddAsync(guest, shared, 3);
+        await shop.AddAsync(guest, guestOnly, 1);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal((5L, 1L), (merged.Line(shared).Quantity, merged.Line(guestOnly).Quantity));
+        Assert.False(merged.Guest);
+        var guestCart = (await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value;
+        Assert.Empty(guestCart.Lines);
+        Assert.Null(guestCart.Handover);
+    }
+
+    [Fact]
+    public async Task MergeAsync_ViewerHasNoCart_TakesTheGuestLines()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(guest, product, 3);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(3, merged.Line(product).Quantity);
+        Assert.NotNull(merged.Version);
+    }
+
+    [Fact]
+    public async Task MergeAsync_Twice_AddsNothingTheSecondTime()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 3);
+
+        var first = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+        var second = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(4, second.Line(product).Quantity);
+        Assert.Equal(first.Version, second.Version);
+    }
+
+    [Fact]
+    public async Task MergeAsync_QuantitiesAddUpBeyond99_CutTo99()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 60);
+        await shop.AddAsync(guest, product, 60);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(Cart.MaxQuantityPerLine, merged.Line(product).Quantity);
+    }
+
+    [Fact]
+    public async Task MergeAsync_SaleSku_CutToWhatTheViewerMayStillBuyInTheSale()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
+        var guest = Guest();
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)], false, None);
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 3);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(2, merged.Line(product).Quantity);
+    }
+
+    [Fact]
+    public async Task MergeAsync_SaleSkuTheViewerBoughtUpToItsLimit_LineDropped()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
+        var other = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
+        await shop.AddAsync(guest, product, 2);
+        await shop.AddAsync(guest, other, 1);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        var line = Assert.Single(merged.Lines);
+        Assert.Equal(other.Id, line.ProductId);
+    }
+
+    [Fact]
+    public async Task MergeAsync_StoppedAfterTheGuestCartHandedItsLinesOver_RetryFinishesItOnce()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 3);
+        await HandOverAsync(shop, guest, Shop.Viewer.Key);
+
+        var retried = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+        var again = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(4, retried.Line(product).Quantity);
+        Assert.Equal(4, again.Line(product).Quantity);
+        var guestCart = (await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value;
+        Assert.Null(guestCart.Handover);
+        Assert.Empty(guestCart.Lines);
+    }
+
+    [Fact]
+    public async Task MergeAsync_StoppedAfterTheViewerTookTheLines_RetryAddsNothingAndReleasesTheGuestCart()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(guest, product, 3);
+        var handover = await HandOverAsync(shop, guest, Shop.Viewer.Key);
+        var taken = handover.Lines[0];
+        await shop.CartStore.CreateAsync(
+            Cart.Empty(Shop.Viewer, "us", shop.Clock.GetUtcNow(), Shop.CartIdleSeconds) with { Lines = [taken], MergedFrom = $"{guest.Key}@{handover.Id}" },
+            None);
+
+        var retried = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(3, retried.Line(product).Quantity);
+        Assert.Null((await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value.Handover);
+    }
+
+    [Fact]
+    public async Task MergeAsync_GuestCartHandedOverToAnotherViewer_TakesNothing()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(guest, product, 3);
+        await HandOverAsync(shop, guest, "u:someone-else");
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Empty(merged.Lines);
+        Assert.Equal("u:someone-else", (await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value.Handover!.To);
+    }
+
+    [Fact]
+    public async Task MergeAsync_NoGuestCart_ReturnsTheViewersCartUnchanged()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var before = (await shop.AddAsync(Shop.Viewer, product, 2)).Stored.ETag;
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, Guest(), "us", None);
+
+        Assert.Equal(2, merged.Line(product).Quantity);
+        Assert.Equal(before, merged.Version);
+    }
+
+    [Fact]
+    public async Task MergeAsync_GuestCartOfAnotherMarket_LeftAlone()
+    {
+        var shop = new Shop();
+        var british = await shop.CreateProductAsync(input: CartSteps.Product(market: "uk"));
+        var guest = Guest();
+        await shop.AddAsync(guest, british, 1);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Empty(merged.Lines);
+        Assert.Single((await shop.CartAsync(guest, "uk")).Lines);
+    }
+
+    [Fact]
+    public async Task MergeAsync_OwnersTheWrongWayRound_Refused()
+    {
+        var shop = new Shop();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => shop.Carts.MergeAsync(Guest(), Shop.Viewer, "us", None));
+        await Assert.ThrowsAsync<ArgumentException>(() => shop.Carts.MergeAsync(Shop.Viewer, Shop.Viewer, "us", None));
+    }
+
+    private static CartOwner Guest() => CartOwner.ForGuest(CartOwner.NewGuestToken());
+
+    /// <summary>Does what the first step of a merge does, as if the merge stopped right after it.</summary>
+    private static async Task<CartHandover> HandOverAsync(Shop shop, CartOwner guest, string to)
+    {
+        var stored = (await shop.CartStore.ReadAsync(guest.Key, "us", None))!;
+        var handover = new CartHandover(Ids.New("ho", shop.Clock), to, stored.Value.Lines);
+        await shop.CartStore.ReplaceAsync(stored.Value with { Handover = handover, Lines = [] }, stored.ETag, None);
+        return handover;
+    }
+}

@@ -1,0 +1,98 @@
+using LiveShop.Core.Stock;
+using LiveShop.UnitTests.Builders;
+
+namespace LiveShop.UnitTests.Stock;
+
+/// <summary>Buyers racing for the same SKU: every change is one conditional write to one shard, so no unit is sold twice.</summary>
+public class StockLedgerConcurrencyTests
+{
+    private const int Buyers = 200;
+    private const long Units = 50;
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task ReserveAsync_200BuyersOfOneUnitFor50Units_Exactly50Reserved()
+    {
+        var shop = new Shop();
+
+        await RaceForTheLastUnitsAndAssertNoneOversoldAsync(shop);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_200BuyersOfOneUnitFor50UnitsOverALatentStore_Exactly50Reserved()
+    {
+        LatentStockStore? latent = null;
+        var shop = new Shop(wrapStock: inner => latent = new LatentStockStore(inner));
+
+        await RaceForTheLastUnitsAndAssertNoneOversoldAsync(shop);
+
+        Assert.True(latent!.Refused > 0, "The buyers should have raced for the same units.");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReserveAsync_200BuyersOfASaleOf10Units_Exactly10FromTheSaleAndTheRestSaleSoldOut(bool latent)
+    {
+        var shop = latent ? new Shop(wrapStock: inner => new LatentStockStore(inner)) : new Shop();
+        var (product, sale) = StockLedgerTests.OnSale(shop, stockOnHand: Units, allotment: 10);
+
+        var outcomes = await Race.RunAsync(Enumerable.Range(0, Buyers), i =>
+            shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor($"chk_{i}", 0), 1, sale, Expiry(shop), None));
+
+        Assert.Equal(10, outcomes.Count(o => o == ReservationOutcome.Reserved));
+        Assert.Equal(Buyers - 10, outcomes.Count(o => o == ReservationOutcome.SaleSoldOut));
+        var shards = await StockLedgerTests.ShardsAsync(shop, product);
+        Assert.All(shards, s => Assert.Equal(sale.Id, s.Sale));
+        Assert.All(shards, s => Assert.True(s.SaleLeft >= 0, $"Shard {s.Index} has {s.SaleLeft} sale units left."));
+        Assert.Equal(0, shards.Sum(s => s.SaleLeft));
+        Assert.Equal(10, shards.Sum(s => s.Reserved));
+        Assert.Equal(0, (await StockLedgerTests.LevelAsync(shop, product)).UnitsLeftIn(sale));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReserveAsync_BuyersOfThreeUnitsRacingOverSeveralShards_EachLineHeldWhollyOrNotAtAll(bool latent)
+    {
+        var shop = latent ? new Shop(wrapStock: inner => new LatentStockStore(inner)) : new Shop();
+        var product = Records.NewProduct(stockOnHand: Units);
+
+        var outcomes = await Race.RunAsync(Enumerable.Range(0, 40), async i =>
+        {
+            var hold = StockLedger.HoldIdFor($"chk_{i}", 0);
+            return (Hold: hold, Outcome: await shop.Stock.ReserveAsync(product, product.Sku(), hold, 3, null, Expiry(shop), None));
+        });
+
+        var shards = await StockLedgerTests.ShardsAsync(shop, product);
+        var held = shards.SelectMany(s => s.Holds).Where(h => h.Value.Outcome is null)
+            .GroupBy(h => h.Key).ToDictionary(g => g.Key, g => g.Sum(h => h.Value.Quantity));
+        var reserved = outcomes.Where(o => o.Outcome == ReservationOutcome.Reserved).Select(o => o.Hold).ToList();
+        Assert.NotEmpty(reserved);
+        Assert.Equal(reserved.Order(StringComparer.Ordinal), held.Keys.Order(StringComparer.Ordinal));
+        Assert.All(held.Values, q => Assert.Equal(3, q));
+        Assert.Equal(3 * reserved.Count, shards.Sum(s => s.Reserved));
+        Assert.All(shards, s => Assert.True(s.Available >= 0, $"Shard {s.Index} has {s.Available} available."));
+        Assert.All(shards, s => Assert.Equal(s.OnHand, s.Available + s.Reserved + s.Sold));
+    }
+
+    private static async Task RaceForTheLastUnitsAndAssertNoneOversoldAsync(Shop shop)
+    {
+        var product = Records.NewProduct(stockOnHand: Units);
+
+        var outcomes = await Race.RunAsync(Enumerable.Range(0, Buyers), i =>
+            shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor($"chk_{i}", 0), 1, null, Expiry(shop), None));
+
+        Assert.Equal(Units, outcomes.Count(o => o == ReservationOutcome.Reserved));
+        Assert.Equal(Buyers - Units, outcomes.Count(o => o == ReservationOutcome.OutOfStock));
+        var shards = await StockLedgerTests.ShardsAsync(shop, product);
+        Assert.Equal(StockLedger.ShardCountFor(Units), shards.Count);
+        Assert.Equal(Units, shards.Sum(s => s.Reserved));
+        Assert.All(shards, s => Assert.True(s.Available >= 0, $"Shard {s.Index} has {s.Available} available."));
+        Assert.All(shards, s => Assert.Equal(s.Reserved, s.Holds.Values.Where(h => h.Outcome is null).Sum(h => h.Quantity)));
+        var level = await StockLedgerTests.LevelAsync(shop, product);
+        Assert.Equal((0L, Units), (level.Available, level.Reserved));
+    }
+
+    private static DateTimeOffset Expiry(Shop shop) => shop.Clock.GetUtcNow().AddMinutes(10);
+}
