@@ -64,6 +64,7 @@ public static class LocalRunnerApp
         builder.Services.AddInMemoryDurableTask(registry => DurableFunctions.Register(
             registry, durable, () => built?.Services ?? throw new InvalidOperationException("The runner is not built yet.")));
         var timers = TimerFunctions.Discover(assembly);
+        builder.Services.AddSingleton(new ServedTriggers(durable, timers));
         builder.Services.AddHostedService(sp => new TimerFunctions(timers, sp, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TimerFunctions>>()));
         configure?.Invoke(builder);
         builder.Services.AddSingleton(sp => new DevTokens(
@@ -133,7 +134,8 @@ public static class LocalRunnerApp
         };
         request.Headers.TryAddWithoutValidation(PaymentWebhookFunctions.SignatureHeader, webhook.Signature);
         using var delivered = await client.SendAsync(request, context.RequestAborted);
-        return TypedResults.Ok(new { paymentId, outcome = outcome == "fail" ? "failed" : "succeeded", webhookStatus = (int)delivered.StatusCode });
+        var answer = await delivered.Content.ReadAsStringAsync(context.RequestAborted);
+        return TypedResults.Ok(new { paymentId, outcome = outcome == "fail" ? "failed" : "succeeded", webhookStatus = (int)delivered.StatusCode, webhookAnswer = answer });
     }
 
     /// <summary>POST /dev/token {"role":"merchant","merchantId":"m1","subject":"u1"}: a signed development token.</summary>

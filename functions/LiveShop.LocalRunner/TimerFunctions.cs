@@ -4,6 +4,9 @@ using NCrontab;
 
 namespace LiveShop.LocalRunner;
 
+/// <summary>The app's non-HTTP functions the runner serves (HTTP functions are its endpoints).</summary>
+public sealed record ServedTriggers(IReadOnlyList<DurableFunction> Durable, IReadOnlyList<TimerFunction> Timers);
+
 /// <summary>One timer-triggered function of the app, as its attributes declare it.</summary>
 public sealed record TimerFunction(string Name, MethodInfo Method, string Schedule);
 

@@ -35,9 +35,40 @@ public sealed class FunctionsMetadataTests(RunnerFixture runner)
     [Fact]
     public void FunctionsMetadata_DeclaresOnlyTriggersTheRunnerServes()
     {
-        var triggers = FunctionsMetadata.All().Select(f => f.TriggerType).Distinct().ToList();
+        var triggers = FunctionsMetadata.All().Select(f => f.TriggerType).Distinct().Order().ToList();
 
-        Assert.Equal(["httpTrigger"], triggers);
+        Assert.Equal(["activityTrigger", "httpTrigger", "orchestrationTrigger", "timerTrigger"], triggers);
+    }
+
+    [Fact]
+    public void Runner_RegistersEveryOrchestratorAndActivityOfFunctionsMetadata_AndNothingElse()
+    {
+        var declared = FunctionsMetadata.All()
+            .Where(f => f.TriggerType is DurableFunctions.OrchestrationTrigger or DurableFunctions.ActivityTrigger)
+            .Select(f => (f.Name, f.TriggerType))
+            .Order();
+        var served = runner.App.Services.GetRequiredService<ServedTriggers>().Durable.Select(f => (f.Name, f.Trigger)).Order();
+
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared, served);
+    }
+
+    [Fact]
+    public void Runner_RunsEveryTimerOfFunctionsMetadata_OnItsSchedule()
+    {
+        var declared = FunctionsMetadata.All().Where(f => f.TriggerType == TimerFunctions.TimerTrigger).Select(f => (f.Name, f.Schedule!)).Order();
+        var served = runner.App.Services.GetRequiredService<ServedTriggers>().Timers.Select(f => (f.Name, f.Schedule)).Order();
+
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared, served);
+    }
+
+    [Fact]
+    public void FunctionsMetadata_OtherBindingsAreOnlyOnesTheRunnerBinds()
+    {
+        var others = FunctionsMetadata.All().SelectMany(f => f.OtherBindings).Distinct().Order();
+
+        Assert.Equal(["durableClient", "http"], others);
     }
 
     private Dictionary<string, (string Route, IReadOnlyList<string> Methods)> ServedFunctions() =>
@@ -52,7 +83,10 @@ public sealed class FunctionsMetadataTests(RunnerFixture runner)
 /// <summary>Reads functions.metadata, the file the Functions SDK generates for the host, from the function app's build output.</summary>
 public static class FunctionsMetadata
 {
-    public sealed record DeclaredFunction(string Name, string TriggerType, string Route, IReadOnlyList<string> Methods, string? AuthLevel);
+    /// <param name="Schedule">A timer trigger's schedule.</param>
+    /// <param name="OtherBindings">The types of the function's bindings other than its trigger.</param>
+    public sealed record DeclaredFunction(
+        string Name, string TriggerType, string Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, IReadOnlyList<string> OtherBindings);
 
     public static IReadOnlyList<DeclaredFunction> HttpFunctions() => All().Where(f => f.TriggerType == "httpTrigger").ToList();
 
@@ -68,7 +102,12 @@ public static class FunctionsMetadata
                 : [];
             var route = trigger.TryGetProperty("route", out var r) ? r.GetString()! : function.GetProperty("name").GetString()!;
             var authLevel = trigger.TryGetProperty("authLevel", out var level) ? level.GetString() : null;
-            return new DeclaredFunction(function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods, authLevel);
+            var schedule = trigger.TryGetProperty("schedule", out var s) ? s.GetString() : null;
+            var others = function.GetProperty("bindings").EnumerateArray()
+                .Select(b => b.GetProperty("type").GetString()!)
+                .Where(type => !type.EndsWith("Trigger", StringComparison.Ordinal))
+                .ToList();
+            return new DeclaredFunction(function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods, authLevel, schedule, others);
         }).ToList();
     }
 

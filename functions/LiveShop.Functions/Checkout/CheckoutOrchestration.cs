@@ -108,27 +108,37 @@ public static class CheckoutOrchestration
         }
     }
 
-    /// <summary>Waits for the provider's word on the customer's action, the viewer's cancellation or the deadline, whichever comes first.</summary>
+    /// <summary>
+    /// Waits for the provider's word on the customer's action, the viewer's cancellation or the deadline, whichever
+    /// comes first. A webhook only says something happened: the provider is asked where the payment stands, and while
+    /// it still waits for the customer, so does the checkout.
+    /// </summary>
     private static async Task<AuthorizationOutcome> WaitForActionAsync(TaskOrchestrationContext context, CheckoutProgress progress, DateTime deadline)
     {
-        using var stop = new CancellationTokenSource();
-        var action = context.WaitForExternalEvent<PaymentActionEvent>(CheckoutEvents.PaymentAction, stop.Token);
-        var cancel = context.WaitForExternalEvent<object?>(CheckoutEvents.CancelRequested, stop.Token);
-        var timeout = context.CreateTimer(deadline, stop.Token);
-        var first = await Task.WhenAny(action, cancel, timeout);
-        await stop.CancelAsync();
-        if (first == timeout)
+        using var stopTimer = new CancellationTokenSource();
+        var timeout = context.CreateTimer(deadline, stopTimer.Token);
+        var cancel = context.WaitForExternalEvent<object?>(CheckoutEvents.CancelRequested);
+        while (true)
         {
-            return new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Expired, null, null);
-        }
+            var action = context.WaitForExternalEvent<PaymentActionEvent>(CheckoutEvents.PaymentAction);
+            var first = await Task.WhenAny(action, cancel, timeout);
+            if (first == timeout)
+            {
+                return new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Expired, null, null);
+            }
 
-        if (first == cancel)
-        {
-            return new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Cancelled, null, null);
+            var outcome = first == cancel
+                ? new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Cancelled, null, null)
+                : await context.CallActivityAsync<AuthorizationOutcome>(nameof(CheckoutActivities.ConfirmPaymentAction), progress, PaymentRetry);
+            if (outcome.Status != nameof(Core.Payments.PaymentStatus.RequiresAction))
+            {
+                // Synchronously: CancelAsync would resume this orchestrator off its own scheduler, and it would never go on.
+#pragma warning disable CA1849
+                stopTimer.Cancel();
+#pragma warning restore CA1849
+                return outcome;
+            }
         }
-
-        // The webhook only says something happened: ask the provider where the payment stands.
-        return await context.CallActivityAsync<AuthorizationOutcome>(nameof(CheckoutActivities.ConfirmPaymentAction), progress, PaymentRetry);
     }
 
     private static async Task<CheckoutOutcome> FailAsync(TaskOrchestrationContext context, CheckoutFailure failure)

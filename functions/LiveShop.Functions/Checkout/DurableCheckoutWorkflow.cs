@@ -1,16 +1,37 @@
+using System.Collections.Concurrent;
 using LiveShop.Core.Checkout;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace LiveShop.Functions.Checkout;
 
-/// <summary>Checkout orchestrations through a function's Durable client: one instance per checkout, its id the checkout id.</summary>
+/// <summary>
+/// Checkout orchestrations through a function's Durable client: one instance per checkout, its id the checkout id.
+/// Starting is idempotent three ways: an existing instance is left alone, the start asks the backend to refuse an id it
+/// has in any state (dedupe statuses), and parallel starts of one checkout in this process share one call.
+/// </summary>
 public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSettings settings) : ICheckoutWorkflow
 {
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> Starting = new(StringComparer.Ordinal);
+
     public async Task StartAsync(CheckoutStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        if (await client.GetInstanceAsync(start.CheckoutId, getInputsAndOutputs: false, cancellationToken) is not null)
+        var flight = Starting.GetOrAdd(start.CheckoutId, _ => new Lazy<Task>(() => ScheduleOnceAsync(start)));
+        try
+        {
+            await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Starting.TryRemove(KeyValuePair.Create(start.CheckoutId, flight));
+        }
+    }
+
+    /// <remarks>Not cancelled with the request that asked: parallel requests wait for it too.</remarks>
+    private async Task ScheduleOnceAsync(CheckoutStart start)
+    {
+        if (await client.GetInstanceAsync(start.CheckoutId, getInputsAndOutputs: false) is not null)
         {
             return;
         }
@@ -20,12 +41,11 @@ public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSe
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(CheckoutOrchestration.CheckoutOrchestrator),
                 new CheckoutRun(start, settings.PaymentActionTimeout),
-                new StartOrchestrationOptions(start.CheckoutId),
-                cancellationToken);
+                new StartOrchestrationOptions(start.CheckoutId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]));
         }
         catch (Exception e) when (IsAlreadyStarted(e))
         {
-            // A parallel copy of the request scheduled it between the check and here.
+            // Another instance of the app scheduled it between the check and here.
         }
     }
 
