@@ -12,7 +12,6 @@ using LiveShop.Functions.Payments;
 using LiveShop.Payments;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveShop.LocalRunner;
@@ -61,7 +60,7 @@ public static class LocalRunnerApp
         var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
         WebApplication? built = null;
         var durable = DurableFunctions.Discover(assembly);
-        builder.Services.AddInMemoryDurableTask(registry => DurableFunctions.Register(
+        builder.Services.AddInMemoryDurableBackend(registry => DurableFunctions.Register(
             registry, durable, () => built?.Services ?? throw new InvalidOperationException("The runner is not built yet.")));
         var timers = TimerFunctions.Discover(assembly);
         builder.Services.AddSingleton(new ServedTriggers(durable, timers));
