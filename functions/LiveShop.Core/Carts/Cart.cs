@@ -34,6 +34,12 @@ public sealed record Cart(
     /// <summary>Sale purchase counts kept (the oldest are dropped first).</summary>
     public const int MaxSalePurchases = 50;
 
+    /// <summary>Checkouts whose purchase this cart recorded, newest last (a checkout's record is applied once).</summary>
+    public const int MaxPurchasesRemembered = 20;
+
+    /// <summary>The last checkouts whose purchase was recorded here (see <see cref="MaxPurchasesRemembered"/>).</summary>
+    public IReadOnlyList<string> Purchases { get; init; } = [];
+
     [JsonIgnore]
     public string PartitionKey => OwnerKey;
 

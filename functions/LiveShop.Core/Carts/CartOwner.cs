@@ -29,13 +29,17 @@ public sealed record CartOwner(string Key, bool IsGuest, string? UserId)
         return new("u:" + caller.UserId, false, caller.UserId);
     }
 
-    /// <summary>The cart owner a guest token stands for; 401 when it is not a guest token this API hands out.</summary>
+    /// <summary>
+    /// The cart owner a guest token stands for; 401 when it does not have a guest token's form. The token is a bearer
+    /// secret (256 random bits): its holder owns the cart, and a token nobody was given owns an empty cart no one else
+    /// can reach. It is not signed, so the API cannot tell a token it issued from a well-formed one made up elsewhere.
+    /// </summary>
     public static CartOwner ForGuest(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
         if (!IsGuestToken(token))
         {
-            throw LiveShopException.Unauthenticated("The guest token is not one this API hands out (POST /api/guests gives one).");
+            throw LiveShopException.Unauthenticated("The guest token is not well-formed (POST /api/guests gives one).");
         }
 
         return new("g:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token))), true, null);

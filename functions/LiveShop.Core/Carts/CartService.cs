@@ -81,8 +81,13 @@ public sealed class CartService(
                 return null;
             }
 
-            if (quantity > found.Quantity && product?.FindSku(found.SkuId) is { } sku)
+            if (quantity > found.Quantity)
             {
+                if (product is not { IsArchived: false } || product.FindSku(found.SkuId) is not { } sku)
+                {
+                    throw LiveShopException.Unprocessable("Cannot add to cart", $"Line '{lineId}' is of a product that can no longer be bought; lower its quantity or remove it.");
+                }
+
                 EnsureWithinLimits(product, sku, quantity, cart, now);
             }
 
@@ -123,6 +128,17 @@ public sealed class CartService(
         if (viewer.IsGuest || !guest.IsGuest)
         {
             throw new ArgumentException("Merge a guest cart into a signed-in viewer's cart.", nameof(guest));
+        }
+
+        // Refuse, rather than drop lines, when the carts together hold more lines than a cart can.
+        var (guestCart, viewerCart) = (await carts.ReadAsync(guest.Key, m.Code, ct), await carts.ReadAsync(viewer.Key, m.Code, ct));
+        var together = (guestCart?.Value.Lines ?? []).Concat(guestCart?.Value.Handover?.Lines ?? []).Concat(viewerCart?.Value.Lines ?? [])
+            .Select(l => l.LineId).Distinct(StringComparer.Ordinal).Count();
+        if (guestCart?.Value.Handover is null && together > Cart.MaxLines)
+        {
+            throw LiveShopException.Unprocessable(
+                "Cart full",
+                $"Together the carts hold {together} different lines; a cart holds at most {Cart.MaxLines}. Remove {together - Cart.MaxLines} first, then merge again.");
         }
 
         // 1. The guest cart hands its lines over (or already has, in a retried merge).
@@ -193,12 +209,18 @@ public sealed class CartService(
     /// After a paid checkout: takes the bought units off the cart's lines (a line changed since keeps what was added
     /// after) and counts the flash-sale units bought, which later adds of that SKU are limited by.
     /// </summary>
-    public async Task RecordPurchaseAsync(CartOwner owner, string market, IReadOnlyCollection<PurchasedLine> purchased, bool fromCart, CancellationToken ct)
+    /// <param name="checkoutId">The checkout that bought them: recorded, so a repeated call changes nothing more.</param>
+    public async Task RecordPurchaseAsync(CartOwner owner, string market, string checkoutId, IReadOnlyCollection<PurchasedLine> purchased, bool fromCart, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(purchased);
         var m = MarketOf(market);
         await UpdateAsync(owner, m, null, (cart, _) =>
         {
+            if (cart.Purchases.Contains(checkoutId, StringComparer.Ordinal))
+            {
+                return null;
+            }
+
             var lines = cart.Lines.ToList();
             if (fromCart)
             {
@@ -229,7 +251,12 @@ public sealed class CartService(
                 sales.Add(new(bought.SaleId!, before + bought.Quantity));
             }
 
-            return cart with { Lines = lines, SalePurchases = sales.TakeLast(Cart.MaxSalePurchases).ToDictionary() };
+            return cart with
+            {
+                Lines = lines,
+                SalePurchases = sales.TakeLast(Cart.MaxSalePurchases).ToDictionary(),
+                Purchases = [.. cart.Purchases.TakeLast(Cart.MaxPurchasesRemembered - 1), checkoutId],
+            };
         }, ct);
     }
 

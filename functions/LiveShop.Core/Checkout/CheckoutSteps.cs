@@ -232,6 +232,7 @@ public sealed class CheckoutSteps(
         await carts.RecordPurchaseAsync(
             CartOwner.For(new Identity.Caller(start.BuyerId, Identity.Role.Viewer, null)),
             start.Market,
+            start.CheckoutId,
             progress.Lines.Select(l => new PurchasedLine(l.Item.Sku, l.Item.Quantity, l.SaleId)).ToList(),
             start.Source == CheckoutSource.Cart,
             ct);

@@ -130,7 +130,7 @@ public sealed class OrderService(
             foreach (var (number, quantity) in refund.Lines)
             {
                 var line = order.Line(number);
-                await stock.RestockAsync(line.Sku(merchantId), line.HoldId, $"{refundId}_{number}", quantity, ct);
+                await stock.RestockAsync(line.Sku(merchantId), $"{refundId}_{number}", quantity, ct);
             }
         }
 

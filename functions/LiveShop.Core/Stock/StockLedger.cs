@@ -65,6 +65,12 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(sku);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        if (sale is not null && (product.OpenSale(sku.Id, clock.GetUtcNow()) != sale || sale.PhaseAt(clock.GetUtcNow()) != FlashSalePhase.Active))
+        {
+            // The sale ended (or was cancelled) since the line was priced: never load an old sale's units again.
+            return ReservationOutcome.SaleSoldOut;
+        }
+
         var shards = await ReadyShardsAsync(product, sku, sale, ct);
         var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
         var expires = expiresAt.ToUnixTimeSeconds();
@@ -111,7 +117,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
     /// <summary>
     /// Turns the line's held units into sold units. Returns false when the hold no longer holds
-    /// <paramref name="quantity"/> units (it expired and was released): the units are not the buyer's.
+    /// <paramref name="quantity"/> units (it expired and was released): the units are not the buyer's, and any part of
+    /// the line this call did sell is put back on sale, so a failed commit leaves nothing sold.
     /// </summary>
     public async Task<bool> CommitAsync(SkuRef sku, string holdId, long quantity, CancellationToken ct)
     {
@@ -135,7 +142,17 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
             sold += hold.Outcome == StockHold.Sold ? hold.Quantity : 0;
         }
 
-        return sold == quantity;
+        if (sold == quantity)
+        {
+            return true;
+        }
+
+        if (sold > 0)
+        {
+            await RestockAsync(sku, holdId + "_undo", sold, ct);
+        }
+
+        return false;
     }
 
     /// <summary>Gives back whatever the line still holds (and its flash-sale units to the sale). Safe to repeat.</summary>
@@ -151,20 +168,21 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>Puts <paramref name="quantity"/> sold units back on sale after a refund, once per <paramref name="returnId"/>.</summary>
-    public async Task RestockAsync(SkuRef sku, string holdId, string returnId, long quantity, CancellationToken ct)
+    /// <summary>
+    /// Puts <paramref name="quantity"/> sold units back on sale (after a refund), once per <paramref name="returnId"/>:
+    /// each shard records the units it took back under that id, so a repeated or resumed call adds only what is missing.
+    /// Units are fungible: they go to shards that sold units, whichever sold these.
+    /// </summary>
+    /// <param name="returnId">Lower-case letters, digits and '_' (it names the return inside the shard).</param>
+    public async Task RestockAsync(SkuRef sku, string returnId, long quantity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sku);
-        var left = quantity;
-        foreach (var shard in await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
+        var shards = await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct);
+        var left = quantity - shards.Sum(s => s.Returns.GetValueOrDefault(returnId));
+        foreach (var shard in shards.Where(s => !s.Returns.ContainsKey(returnId)).OrderByDescending(s => s.Sold))
         {
-            if (left <= 0 || !shard.Holds.TryGetValue(holdId, out var hold) || hold.Outcome != StockHold.Sold)
-            {
-                continue;
-            }
-
-            var units = Math.Min(left, hold.Quantity);
-            if (shard.Returns.ContainsKey(returnId) || await store.TryApplyAsync(shard.Id, new StockChange.Restock(returnId, units), ct) is not null)
+            var units = Math.Min(left, shard.Sold);
+            if (units > 0 && await store.TryApplyAsync(shard.Id, new StockChange.Restock(returnId, units), ct) is not null)
             {
                 left -= units;
             }

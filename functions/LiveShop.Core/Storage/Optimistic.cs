@@ -35,7 +35,8 @@ public static class Optimistic
         for (var attempt = 1; ; attempt++)
         {
             var current = await read();
-            if (ifMatch is not null && ifMatch != "*" && ifMatch != current.ETag)
+            // "*" matches any stored version, but not a document that was never written (RFC 9110).
+            if (ifMatch is not null && (ifMatch == "*" ? current.ETag == Unwritten : ifMatch != current.ETag))
             {
                 throw LiveShopException.PreconditionFailed($"{what} changed since ETag {ifMatch}; read it again and re-apply your change.");
             }

@@ -80,7 +80,7 @@ public class CartMergeTests
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
         var guest = Guest();
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_1", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)], false, None);
         await shop.AddAsync(Shop.Viewer, product, 1);
         await shop.AddAsync(guest, product, 3);
 
@@ -96,7 +96,7 @@ public class CartMergeTests
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
         var other = await shop.CreateProductAsync(input: CartSteps.Product());
         var guest = Guest();
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_2", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
         await shop.AddAsync(guest, product, 2);
         await shop.AddAsync(guest, other, 1);
 

@@ -229,7 +229,7 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_1", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
 
         await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 2));
         var added = await shop.AddAsync(Shop.Viewer, product, 1);
@@ -629,6 +629,7 @@ public class CartServiceTests
         await shop.Carts.RecordPurchaseAsync(
             Shop.Viewer,
             "us",
+            "chk_cart",
             [new PurchasedLine(SkuRef.Of(onSale, onSale.Sku()), 2, sale.Id), new PurchasedLine(SkuRef.Of(regular, regular.Sku()), 2, null)],
             true,
             None);
@@ -648,8 +649,8 @@ public class CartServiceTests
         await shop.AddAsync(Shop.Viewer, product, 1);
         PurchasedLine[] bought = [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)];
 
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", bought, false, None);
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", bought, false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_2", bought, false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_3", bought, false, None);
 
         var stored = (await shop.CartStore.ReadAsync("u:viewer-1", "us", None))!.Value;
         Assert.Equal(1, Assert.Single(stored.Lines).Quantity);
@@ -658,11 +659,27 @@ public class CartServiceTests
     }
 
     [Fact]
+    public async Task RecordPurchaseAsync_SameCheckoutTwice_CountsItOnce()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(5));
+        await shop.AddAsync(Shop.Viewer, product, 3);
+        PurchasedLine[] bought = [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)];
+
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_same", bought, true, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_same", bought, true, None);
+
+        var stored = (await shop.CartStore.ReadAsync("u:viewer-1", "us", None))!.Value;
+        Assert.Equal(2, Assert.Single(stored.Lines).Quantity);
+        Assert.Equal(1, stored.BoughtIn(sale.Id));
+    }
+
+    [Fact]
     public async Task RecordPurchaseAsync_NoCartYet_CreatesOneThatCountsTheSaleUnits()
     {
         var shop = new Shop();
 
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(new SkuRef(Shop.MerchantId, "prd_1", "sku-1"), 1, "fls_1")], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_4", [new PurchasedLine(new SkuRef(Shop.MerchantId, "prd_1", "sku-1"), 1, "fls_1")], false, None);
 
         var stored = (await shop.CartStore.ReadAsync("u:viewer-1", "us", None))!.Value;
         Assert.Empty(stored.Lines);
@@ -676,11 +693,11 @@ public class CartServiceTests
         var sku = new SkuRef(Shop.MerchantId, "prd_1", "sku-1");
         for (var i = 0; i < Cart.MaxSalePurchases; i++)
         {
-            await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(sku, 1, $"fls_{i}")], false, None);
+            await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", $"chk_loop_{i}", [new PurchasedLine(sku, 1, $"fls_{i}")], false, None);
         }
 
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(sku, 1, "fls_0")], false, None);
-        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", [new PurchasedLine(sku, 1, "fls_new")], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_6", [new PurchasedLine(sku, 1, "fls_0")], false, None);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_7", [new PurchasedLine(sku, 1, "fls_new")], false, None);
 
         var stored = (await shop.CartStore.ReadAsync("u:viewer-1", "us", None))!.Value;
         Assert.Equal(Cart.MaxSalePurchases, stored.SalePurchases.Count);

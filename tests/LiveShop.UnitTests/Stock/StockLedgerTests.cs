@@ -294,6 +294,7 @@ public class StockLedgerTests
         await ReserveAsync(shop, product, "c1", 2, first);
         var second = Records.NewSale(product, 899, first.EndsAt, allotment: 8, id: "fls_2");
         product = product.WithSales(first, second);
+        shop.Clock.AdjustTime(second.StartsAt);
 
         await ReserveAsync(shop, product, "c2", 1, second);
 
@@ -338,6 +339,7 @@ public class StockLedgerTests
         await ReserveAsync(shop, product, "c1", 2, first);
         var second = Records.NewSale(product, 899, first.EndsAt, allotment: 4, id: "fls_2");
         product = product.WithSales(first, second);
+        shop.Clock.AdjustTime(second.StartsAt);
         await ReserveAsync(shop, product, "c2", 1, second);
 
         await ReleaseAsync(shop, product, "c1");
@@ -345,6 +347,36 @@ public class StockLedgerTests
         var shard = Assert.Single(await ShardsAsync(shop, product));
         Assert.Equal((9L, 1L, second.Id, 3L), (shard.Available, shard.Reserved, shard.Sale, shard.SaleLeft));
         Assert.Equal(StockHold.Released, shard.Holds[StockLedger.HoldIdFor("c1", 0)].Outcome);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_SaleEndedSincePricing_RefusesWithoutLoadingItAgain()
+    {
+        var shop = new Shop();
+        var (product, sale) = OnSale(shop, stockOnHand: 50, allotment: 5);
+        shop.Clock.AdjustTime(sale.EndsAt);
+
+        var outcome = await shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor("late", 0), 1, sale, Expiry(shop), None);
+
+        Assert.Equal(ReservationOutcome.SaleSoldOut, outcome);
+        Assert.All(await ShardsAsync(shop, product), s => Assert.Null(s.Sale));
+    }
+
+    [Fact]
+    public async Task CommitAsync_PartOfTheLineReleasedByTheSweep_PutsTheSoldPartBackOnSale()
+    {
+        var shop = new Shop();
+        var product = Records.NewProduct(stockOnHand: 50);
+        await ReserveAsync(shop, product, "c1", 30);
+        var shards = (await ShardsAsync(shop, product)).Where(s => s.Holds.ContainsKey(StockLedger.HoldIdFor("c1", 0))).ToList();
+        Assert.True(shards.Count > 1, "The line must span shards for this test.");
+        var hold = shards[0].Holds[StockLedger.HoldIdFor("c1", 0)];
+        await shop.StockStore.TryApplyAsync(shards[0].Id, new StockChange.Release(StockLedger.HoldIdFor("c1", 0), hold.Quantity, null), None);
+
+        Assert.False(await CommitAsync(shop, product, "c1", 30));
+
+        var level = await LevelAsync(shop, product);
+        Assert.Equal((50L, 0L, 0L), (level.Available, level.Reserved, level.Sold));
     }
 
     [Fact]
@@ -592,7 +624,7 @@ public class StockLedgerTests
         shop.Stock.ReleaseAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor(checkoutId, 0), None);
 
     private static Task RestockAsync(Shop shop, Product product, string checkoutId, string returnId, long quantity) =>
-        shop.Stock.RestockAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor(checkoutId, 0), returnId, quantity, None);
+        shop.Stock.RestockAsync(SkuRef.Of(product, product.Sku()), returnId, quantity, None);
 
     private static DateTimeOffset Expiry(Shop shop) => shop.Clock.GetUtcNow() + HoldTime;
 }
