@@ -74,6 +74,11 @@ param streamCacheMilliseconds int = 1000
 @minValue(1)
 param cartIdleMinutes int = 4320
 
+@description('Minutes a checkout waits for the buyer\'s payment action (3-D Secure) before it expires (LiveShop:PaymentActionMinutes).')
+@minValue(1)
+@maxValue(60)
+param paymentActionMinutes int = 10
+
 @description('Days Log Analytics keeps logs and telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -199,6 +204,8 @@ module functionApp 'modules/functionapp.bicep' = {
       authAudience: authAudience
       streamCacheMilliseconds: streamCacheMilliseconds
       cartIdleMinutes: cartIdleMinutes
+      paymentActionMinutes: paymentActionMinutes
+      paymentVault: keyVault.outputs.uri
     }
   }
 }

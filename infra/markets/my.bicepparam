@@ -19,4 +19,5 @@ param authIssuer = 'https://login.liveshop.example/my/'
 param authAudience = 'api://liveshop-my'
 param streamCacheMilliseconds = 1000
 param cartIdleMinutes = 4320
+param paymentActionMinutes = 10
 param logRetentionInDays = 30

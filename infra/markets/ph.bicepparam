@@ -20,4 +20,5 @@ param authIssuer = 'https://login.liveshop.example/ph/'
 param authAudience = 'api://liveshop-ph'
 param streamCacheMilliseconds = 1000
 param cartIdleMinutes = 4320
+param paymentActionMinutes = 10
 param logRetentionInDays = 30

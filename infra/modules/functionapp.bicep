@@ -65,6 +65,10 @@ type appSettings = {
   streamCacheMilliseconds: int
   @description('LiveShop:CartIdleMinutes.')
   cartIdleMinutes: int
+  @description('LiveShop:PaymentActionMinutes.')
+  paymentActionMinutes: int
+  @description('Payments:Vault: the Key Vault URI holding the Stripe secrets.')
+  paymentVault: string
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -144,6 +148,9 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       Auth__Audience: app.authAudience
       LiveShop__StreamCacheMilliseconds: string(app.streamCacheMilliseconds)
       LiveShop__CartIdleMinutes: string(app.cartIdleMinutes)
+      LiveShop__PaymentActionMinutes: string(app.paymentActionMinutes)
+      Payments__Provider: 'Stripe'
+      Payments__Vault: app.paymentVault
       // Functions host: runtime storage through the app's identity (no account key).
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'

@@ -62,7 +62,11 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal(stack.Parameter("authIssuer").GetValue<string>(), Value(SettingNames.AuthIssuer));
         Assert.Equal(stack.Parameter("authAudience").GetValue<string>(), Value(SettingNames.AuthAudience));
         Assert.Equal(stack.Parameter("streamCacheMilliseconds").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), Value(SettingNames.StreamCacheMilliseconds));
-        Assert.Equal($"[string({stack.Parameter("cartIdleMinutes").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture)})]", Value(SettingNames.CartIdleMinutes));
+        Assert.Equal(stack.Parameter("cartIdleMinutes").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), Value(SettingNames.CartIdleMinutes));
+        Assert.Equal(stack.Parameter("paymentActionMinutes").GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), Value(SettingNames.PaymentActionMinutes));
+        Assert.Equal("Stripe", Value(SettingNames.PaymentProvider));
+        var vault = stack.Single("Microsoft.KeyVault/vaults");
+        Assert.Equal($"[reference('{Text(vault["id"])}', '{Text(vault["apiVersion"])}').vaultUri]", Value(SettingNames.PaymentVault));
         Assert.Equal(Text(storage["name"]), Text(settings["AzureWebJobsStorage__accountName"]));
         Assert.Equal("managedidentity", Text(settings["AzureWebJobsStorage__credential"]));
         Assert.Equal($"[reference('{Text(insights["id"])}', '{Text(insights["apiVersion"])}').ConnectionString]", Text(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]));

@@ -21,6 +21,8 @@ public sealed class AzureHostRefusalTests : IDisposable
         [SettingNames.CosmosEndpoint] = "https://account.documents.azure.com:443/",
         [SettingNames.AuthIssuer] = "https://login.example.com/tenant/v2.0",
         [SettingNames.AuthAudience] = "api://liveshop",
+        [SettingNames.PaymentProvider] = PaymentProviders.Stripe,
+        [SettingNames.PaymentVault] = "https://kv-liveshop.vault.azure.net/",
     };
 
     public AzureHostRefusalTests() => Environment.SetEnvironmentVariable(AzureHost.Marker, "liveshop-test-app");
@@ -33,6 +35,7 @@ public sealed class AzureHostRefusalTests : IDisposable
         var services = new ServiceCollection().AddLiveShop(Configuration([]));
 
         Assert.Contains(services, d => d.ServiceType == typeof(LiveShop.Core.Catalog.IProductStore));
+        Assert.Contains(services, d => d.ServiceType == typeof(LiveShop.Payments.IPaymentSecrets));
     }
 
     [Theory]
@@ -40,6 +43,10 @@ public sealed class AzureHostRefusalTests : IDisposable
     [InlineData("Cosmos:Key", "a-key")]
     [InlineData("Cosmos:Emulator", "true")]
     [InlineData("Auth:DevSigningKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    [InlineData("Payments:Provider", "Simulated")]
+    [InlineData("Payments:StripeApiKey", "sk_test_x")]
+    [InlineData("Payments:StripeApiBase", "http://127.0.0.1:12111")]
+    [InlineData("Payments:WebhookSecret", "whsec_x")]
     public void AddLiveShop_InAzureWithDevelopmentSetting_Refuses(string setting, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLiveShop(Configuration(new() { [setting] = value })));
