@@ -1,5 +1,6 @@
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 
 namespace LiveShop.LocalRunner;
@@ -10,8 +11,12 @@ public static class DemoData
     public const string MerchantId = "demo-merchant";
     public const string ViewerId = "demo-viewer";
 
-    public static async Task<string> SeedAsync(CatalogService catalog, StreamService streams, TimeProvider clock, CancellationToken ct)
+    /// <summary>How long after the runner starts the demo flash sale begins (its countdown).</summary>
+    public static readonly TimeSpan SaleCountdown = TimeSpan.FromSeconds(60);
+
+    public static async Task<string> SeedAsync(CatalogService catalog, StreamService streams, FlashSaleService sales, TimeProvider clock, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(sales);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(clock);
@@ -39,6 +44,13 @@ public static class DemoData
             ct);
         await streams.ReplaceShowcaseAsync(merchant, stream.Value.Id, new ShowcaseInput(productIds), stream.ETag, ct);
         await streams.StartAsync(merchant, stream.Value.Id, null, ct);
+
+        // A flash sale on the first product's first SKU: 20% off, 30 units, 2 per customer, for 20 minutes.
+        await sales.CreateAsync(
+            merchant,
+            stream.Value.Id,
+            new FlashSaleInput(productIds[0], "demo-1-black", new MoneyInput(1599, "USD"), 30, 2, clock.GetUtcNow() + SaleCountdown, 1200),
+            ct);
         return stream.Value.Id;
     }
 }

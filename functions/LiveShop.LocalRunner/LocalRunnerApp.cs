@@ -5,6 +5,7 @@ using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
@@ -104,7 +105,11 @@ public static class LocalRunnerApp
         }
 
         return await DemoData.SeedAsync(
-            services.GetRequiredService<CatalogService>(), services.GetRequiredService<StreamService>(), services.GetRequiredService<TimeProvider>(), ct);
+            services.GetRequiredService<CatalogService>(),
+            services.GetRequiredService<StreamService>(),
+            services.GetRequiredService<FlashSaleService>(),
+            services.GetRequiredService<TimeProvider>(),
+            ct);
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ Console.WriteLine($"""
     LiveShop local runner on {url} (route prefix /{HostJson.Prefix})
     {(streamId is null ? "No demo data (LocalRunner:Seed=false)." : $"Demo live stream:  GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId)}")}
     Demo products:     GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.MerchantProducts, DemoData.MerchantId)}
+    {(streamId is null ? string.Empty : $"Its flash sale:    GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.StreamSales, streamId)} (starts in {DemoData.SaleCountdown.TotalSeconds:0} s)")}
+    Checkout:          POST {url}/{HostJson.Prefix}/{Routes.Checkouts} with a viewer token and an Idempotency-Key;
+                       cards pm_card_visa, pm_card_chargeDeclined, pm_card_authenticationRequired (see README)
 
     Development tokens (valid 12 h; more from POST {url}/dev/token {"{"}"role":"merchant","merchantId":"m1"{"}"}):
       merchant {DemoData.MerchantId}:
