@@ -20,8 +20,11 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     /// <summary>A SKU gets one shard per this many declared units (at least one, at most <see cref="MaxShards"/>).</summary>
     public const long UnitsPerShard = 25;
 
-    /// <summary>How long a finished hold is kept, after its expiry, so a late retry still finds its outcome.</summary>
-    public static readonly TimeSpan FinishedHoldRetention = TimeSpan.FromDays(1);
+    /// <summary>
+    /// How long a finished hold is kept after its expiry, so a late retry of a checkout's step still finds its outcome
+    /// (a step's retries end within minutes). Not longer: every hold a shard keeps makes each of its writes larger.
+    /// </summary>
+    public static readonly TimeSpan FinishedHoldRetention = TimeSpan.FromHours(1);
 
     /// <summary>How many times a shard is re-read and tried again when a concurrent buyer took units first.</summary>
     private const int AttemptsPerShard = 4;
