@@ -120,11 +120,16 @@ public sealed class CosmosStockStore(Container container)
             $"FROM c WHERE IS_DEFINED(c.holds.{Key(f.HoldId)}.done)",
             [PatchOperation.Remove($"/holds/{Key(f.HoldId)}"), PatchOperation.Increment("/holdcount", -1)]),
         StockChange.LoadSale l => (
-            $"FROM c WHERE NOT IS_DEFINED(c.sale) OR c.sale != '{Key(l.SaleId)}'",
-            [PatchOperation.Set("/sale", Key(l.SaleId)), PatchOperation.Set("/saleleft", l.Units)]),
+            $"FROM c WHERE (NOT IS_DEFINED(c.sale) OR c.sale != '{Key(l.SaleId)}') AND c.saleat < {N(l.Version)}",
+            [PatchOperation.Set("/sale", Key(l.SaleId)), PatchOperation.Set("/saleleft", l.Units), PatchOperation.Set("/saleat", l.Version)]),
         StockChange.Rebase b => (
-            $"FROM c WHERE c.basis = {N(b.FromBasis)}",
-            [PatchOperation.Set("/basis", b.ToBasis), PatchOperation.Increment("/onhand", b.Delta), PatchOperation.Increment("/available", b.Delta)]),
+            $"FROM c WHERE c.basis = {N(b.FromBasis)} AND c.basisat < {N(b.Version)}",
+            [
+                PatchOperation.Set("/basis", b.ToBasis),
+                PatchOperation.Set("/basisat", b.Version),
+                PatchOperation.Increment("/onhand", b.Delta),
+                PatchOperation.Increment("/available", b.Delta),
+            ]),
         StockChange.Restock r => (
             $"FROM c WHERE c.sold >= {N(r.Quantity)} AND NOT IS_DEFINED(c.returns.{Key(r.ReturnId)})",
             [

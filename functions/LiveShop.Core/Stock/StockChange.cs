@@ -30,11 +30,19 @@ public abstract record StockChange
     /// <summary>Drops a finished hold (the sweep, once no retry can still ask about it).</summary>
     public sealed record Forget(string HoldId) : StockChange;
 
-    /// <summary>Starts counting a new flash sale's units on this shard (if it counts another one or none).</summary>
-    public sealed record LoadSale(string SaleId, long Units) : StockChange;
+    /// <summary>
+    /// Starts counting a flash sale's units on this shard, if it counts another one (or none) that is older: sales are
+    /// ordered by <paramref name="Version"/> (their creation time in ticks), so a stale copy of a product can never
+    /// bring back an older sale's units.
+    /// </summary>
+    public sealed record LoadSale(string SaleId, long Units, long Version) : StockChange;
 
-    /// <summary>Moves the shard from one declared on-hand total to another, adding <paramref name="Delta"/> units to its part.</summary>
-    public sealed record Rebase(long FromBasis, long ToBasis, long Delta) : StockChange;
+    /// <summary>
+    /// Moves the shard from one declared on-hand total to another, adding <paramref name="Delta"/> units to its part,
+    /// if the declaration is newer than the one the shard reflects (<paramref name="Version"/>: the product's
+    /// UpdatedAt in ticks), so a stale copy of the product can never undo a newer declaration.
+    /// </summary>
+    public sealed record Rebase(long FromBasis, long ToBasis, long Delta, long Version) : StockChange;
 
     /// <summary>Puts sold units back on sale after a refund, once per <paramref name="ReturnId"/>.</summary>
     public sealed record Restock(string ReturnId, long Quantity) : StockChange;

@@ -152,10 +152,22 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
         if (sold > 0)
         {
-            await RestockAsync(sku, holdId + "_undo", sold, ct);
+            await UndoCommitAsync(sku, holdId, ct);
         }
 
         return false;
+    }
+
+    /// <summary>Puts back on sale whatever the line sold under <paramref name="holdId"/> (a checkout that failed after its commit). Safe to repeat.</summary>
+    public async Task UndoCommitAsync(SkuRef sku, string holdId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sku);
+        var sold = (await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
+            .Sum(s => s.Holds.TryGetValue(holdId, out var hold) && hold.Outcome == StockHold.Sold ? hold.Quantity : 0);
+        if (sold > 0)
+        {
+            await RestockAsync(sku, holdId + "_undo", sold, ct);
+        }
     }
 
     /// <summary>Gives back whatever the line still holds (and its flash-sale units to the sale). Safe to repeat.</summary>
@@ -239,12 +251,13 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
         if (shards.Count < count)
         {
-            var basis = shards.Count == 0 ? sku.StockOnHand : shards.Values.First().Basis;
+            // Missing shards (a first use that stopped half way) join on the same declaration as the others.
+            var (basis, version) = shards.Count == 0 ? (sku.StockOnHand, Version(product)) : (shards.Values.First().Basis, shards.Values.First().BasisVersion);
             for (var i = 0; i < count; i++)
             {
                 if (!shards.ContainsKey(i))
                 {
-                    await store.TryCreateAsync(NewShard(product, sku, i, count, basis), ct);
+                    await store.TryCreateAsync(NewShard(product, sku, i, count, basis, version), ct);
                 }
             }
 
@@ -254,16 +267,17 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         foreach (var shard in shards.Values.ToList())
         {
             var current = shard;
-            if (current.Basis != sku.StockOnHand)
+            if (current.Basis != sku.StockOnHand && Version(product) > current.BasisVersion)
             {
                 var delta = StockShard.PartOf(sku.StockOnHand, current.Index, current.Count) - StockShard.PartOf(current.Basis, current.Index, current.Count);
-                current = await store.TryApplyAsync(current.Id, new StockChange.Rebase(current.Basis, sku.StockOnHand, delta), ct)
+                current = await store.TryApplyAsync(current.Id, new StockChange.Rebase(current.Basis, sku.StockOnHand, delta, Version(product)), ct)
                     ?? (await store.ReadAsync([current.Id], ct)).Single();
             }
 
-            if (sale is not null && current.Sale != sale.Id)
+            if (sale is not null && current.Sale != sale.Id && sale.CreatedAt.UtcTicks > current.SaleVersion)
             {
-                current = await store.TryApplyAsync(current.Id, new StockChange.LoadSale(sale.Id, StockShard.PartOf(sale.Allotment, current.Index, current.Count)), ct)
+                current = await store.TryApplyAsync(
+                        current.Id, new StockChange.LoadSale(sale.Id, StockShard.PartOf(sale.Allotment, current.Index, current.Count), sale.CreatedAt.UtcTicks), ct)
                     ?? (await store.ReadAsync([current.Id], ct)).Single();
             }
 
@@ -287,7 +301,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         long saleLeft = 0;
         foreach (var shard in shards)
         {
-            var shardAvailable = shard.Available + StockShard.PartOf(sku.StockOnHand, shard.Index, shard.Count) - StockShard.PartOf(shard.Basis, shard.Index, shard.Count);
+            var rebased = Version(product) > shard.BasisVersion
+                ? StockShard.PartOf(sku.StockOnHand, shard.Index, shard.Count) - StockShard.PartOf(shard.Basis, shard.Index, shard.Count)
+                : 0;
+            var shardAvailable = shard.Available + rebased;
             available += Math.Max(0, shardAvailable);
             if (sale is not null)
             {
@@ -302,11 +319,15 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     private static long Taken(StockShard shard, string holdId) =>
         shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome != StockHold.Released ? hold.Quantity : 0;
 
-    private static StockShard NewShard(Product product, Sku sku, int index, int count, long basis)
+    /// <summary>The version of a product's stock declaration: its last change, in ticks (only increases).</summary>
+    private static long Version(Product product) => product.UpdatedAt.UtcTicks;
+
+    private static StockShard NewShard(Product product, Sku sku, int index, int count, long basis, long version)
     {
         var part = StockShard.PartOf(basis, index, count);
         return new StockShard
         {
+            BasisVersion = version,
             Id = StockShard.IdOf(product.Id, sku.Id, index),
             MerchantId = product.MerchantId,
             ProductId = product.Id,

@@ -39,6 +39,10 @@ public sealed record StockShard : IDocument
     [JsonPropertyName("basis")]
     public required long Basis { get; init; }
 
+    /// <summary>The version (the product's UpdatedAt, in ticks) of the declaration <see cref="Basis"/> comes from.</summary>
+    [JsonPropertyName("basisat")]
+    public long BasisVersion { get; init; }
+
     [JsonPropertyName("onhand")]
     public required long OnHand { get; init; }
 
@@ -60,6 +64,10 @@ public sealed record StockShard : IDocument
     /// <summary>This shard's part of the sale's allotment not yet reserved or sold.</summary>
     [JsonPropertyName("saleleft")]
     public long SaleLeft { get; init; }
+
+    /// <summary>The version (the sale's creation time, in ticks) of <see cref="Sale"/>; 0 before any.</summary>
+    [JsonPropertyName("saleat")]
+    public long SaleVersion { get; init; }
 
     /// <summary>Holds given by this shard, by hold id; a finished hold stays (with its outcome) until the sweep drops it.</summary>
     [JsonPropertyName("holds")]
@@ -122,10 +130,11 @@ public sealed record StockShard : IDocument
                 Holds = Holds.Where(h => h.Key != f.HoldId).ToDictionary(),
                 HoldCount = HoldCount - 1,
             },
-            StockChange.LoadSale l when Sale != l.SaleId => this with { Sale = l.SaleId, SaleLeft = l.Units },
-            StockChange.Rebase b when Basis == b.FromBasis => this with
+            StockChange.LoadSale l when Sale != l.SaleId && l.Version > SaleVersion => this with { Sale = l.SaleId, SaleLeft = l.Units, SaleVersion = l.Version },
+            StockChange.Rebase b when Basis == b.FromBasis && b.Version > BasisVersion => this with
             {
                 Basis = b.ToBasis,
+                BasisVersion = b.Version,
                 OnHand = OnHand + b.Delta,
                 Available = Available + b.Delta,
             },

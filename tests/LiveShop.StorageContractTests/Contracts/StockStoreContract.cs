@@ -45,7 +45,7 @@ public abstract class StockStoreContract
     [Fact]
     public async Task TryApply_MissingShard_ReturnsNull()
     {
-        Assert.Null(await Store.TryApplyAsync(Documents.UniqueId("stk"), new StockChange.Rebase(0, 1, 1), None));
+        Assert.Null(await Store.TryApplyAsync(Documents.UniqueId("stk"), new StockChange.Rebase(0, 1, 1, 1), None));
     }
 
     /// <summary>Each script step is applied to the store and to the model; the store must agree with the model every time.</summary>
@@ -129,13 +129,14 @@ public abstract class StockStoreContract
         "sale" =>
         [
             new StockChange.Reserve("h1", 1, 1_900_000_000, "fls_a"), // sale not loaded: refused
-            new StockChange.LoadSale("fls_a", 4),
-            new StockChange.LoadSale("fls_a", 9),                    // already counting it: refused
+            new StockChange.LoadSale("fls_a", 4, 100),
+            new StockChange.LoadSale("fls_a", 9, 150),               // already counting it: refused
             new StockChange.Reserve("h1", 3, 1_900_000_000, "fls_a"),
             new StockChange.Reserve("h2", 2, 1_900_000_000, "fls_a"), // 1 left in the sale: refused
             new StockChange.Reserve("h2", 2, 1_900_000_000, null),   // the regular stock still has units
             new StockChange.Release("h1", 3, "fls_a"),               // back to the sale
-            new StockChange.LoadSale("fls_b", 2),                    // a new sale replaces it
+            new StockChange.LoadSale("fls_b", 2, 200),               // a newer sale replaces it
+            new StockChange.LoadSale("fls_a", 4, 100),               // the older one cannot come back: refused
             new StockChange.Release("h2", 2, "fls_a"),               // not the shard's sale: refused
             new StockChange.Release("h2", 2, null),
         ],
@@ -150,16 +151,17 @@ public abstract class StockStoreContract
         ],
         "rebase-restock" =>
         [
-            new StockChange.Rebase(99, 12, 2),                       // not the shard's basis: refused
-            new StockChange.Rebase(10, 12, 2),
-            new StockChange.Rebase(10, 14, 4),                       // moved on already: refused
+            new StockChange.Rebase(99, 12, 2, 100),                  // not the shard's basis: refused
+            new StockChange.Rebase(10, 12, 2, 100),
+            new StockChange.Rebase(10, 14, 4, 200),                  // moved on already: refused
+            new StockChange.Rebase(12, 10, -2, 50),                  // an older declaration: refused
             new StockChange.Restock("r1", 1),                        // nothing sold: refused
             new StockChange.Reserve("h1", 5, 1_900_000_000, null),
             new StockChange.Commit("h1", 5),
             new StockChange.Restock("r1", 2),
             new StockChange.Restock("r1", 2),                        // the same return: refused
             new StockChange.Restock("r2", 4),                        // only 3 sold left: refused
-            new StockChange.Rebase(12, 1, -2),                       // a cut below what is committed: available goes negative
+            new StockChange.Rebase(12, 1, -2, 300),                  // a cut below what is committed: available goes negative
         ],
         _ => throw new ArgumentException(name, nameof(name)),
     };

@@ -48,11 +48,11 @@ public static class Records
             cancelledAt);
     }
 
-    /// <summary>The product with its SKU's declared stock changed (as a merchant's replace would).</summary>
+    /// <summary>The product with its SKU's declared stock changed (as a merchant's replace would: a later UpdatedAt).</summary>
     public static Product WithStock(this Product product, long stockOnHand)
     {
         ArgumentNullException.ThrowIfNull(product);
-        return product with { Skus = [product.Skus[0] with { StockOnHand = stockOnHand }] };
+        return product with { Skus = [product.Skus[0] with { StockOnHand = stockOnHand }], UpdatedAt = product.UpdatedAt.AddSeconds(1) };
     }
 
     /// <summary>The product with these sales, newest last.</summary>

@@ -134,6 +134,22 @@ public class StockLedgerTests
     }
 
     [Fact]
+    public async Task ReserveAsync_StaleCopyOfTheProduct_NeverUndoesANewerDeclaration()
+    {
+        var shop = new Shop();
+        var product = Records.NewProduct(stockOnHand: 10);
+        await ReserveAsync(shop, product, "c1", 1);
+        var cut = product.WithStock(5);
+        await ReserveAsync(shop, cut, "c2", 1);
+
+        // An activity still holding the copy from before the cut.
+        await ReserveAsync(shop, product, "c3", 1);
+
+        var shard = Assert.Single(await ShardsAsync(shop, product));
+        Assert.Equal((5L, 2L), (shard.Basis, shard.Available));
+    }
+
+    [Fact]
     public async Task ReserveAsync_DeclaredStockRaised_RebasesTheShardsFirst()
     {
         var shop = new Shop();
@@ -164,7 +180,7 @@ public class StockLedgerTests
         Assert.Equal((10L, 10L, -5L, 15L), (shard.Basis, shard.OnHand, shard.Available, shard.Reserved));
         Assert.Equal((0L, 15L), ((await LevelAsync(shop, cut)).Available, (await LevelAsync(shop, cut)).Reserved));
 
-        var raised = product.WithStock(18);
+        var raised = cut.WithStock(18);
         Assert.Equal(ReservationOutcome.Reserved, await ReserveAsync(shop, raised, "c3", 3));
         Assert.Equal(ReservationOutcome.OutOfStock, await ReserveAsync(shop, raised, "c4", 1));
     }

@@ -102,7 +102,7 @@ public class StockShardTests
     [Fact]
     public void Apply_ReserveFromASaleTheShardDoesNotCount_WritesNothing()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!;
 
         Assert.Null(shard.Apply(new StockChange.Reserve("h1", 1, Expires, "fls_b")));
         Assert.Null(Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 1, Expires, "fls_a")));
@@ -111,7 +111,7 @@ public class StockShardTests
     [Fact]
     public void Apply_ReserveFromSale_TakesUnitsFromTheSaleToo()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!;
 
         var written = shard.Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"));
 
@@ -122,7 +122,7 @@ public class StockShardTests
     [Fact]
     public void Apply_ReserveMoreThanTheSaleHasLeft_WritesNothing()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 2))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 2, 1))!;
 
         Assert.Null(shard.Apply(new StockChange.Reserve("h1", 3, Expires, "fls_a")));
     }
@@ -130,7 +130,7 @@ public class StockShardTests
     [Fact]
     public void Apply_ReserveWithoutSale_LeavesTheSaleUnitsAlone()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!;
 
         var written = shard.Apply(new StockChange.Reserve("h1", 2, Expires, null));
 
@@ -197,7 +197,7 @@ public class StockShardTests
     [Fact]
     public void Apply_ReleaseToTheSaleTheShardCounts_GivesUnitsBackToTheSale()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!.Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!.Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"))!;
 
         var written = shard.Apply(new StockChange.Release("h1", 2, "fls_a"));
 
@@ -207,9 +207,9 @@ public class StockShardTests
     [Fact]
     public void Apply_ReleaseToASaleTheShardNoLongerCounts_WritesNothing()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!
             .Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"))!
-            .Apply(new StockChange.LoadSale("fls_b", 4))!;
+            .Apply(new StockChange.LoadSale("fls_b", 4, 2))!;
 
         Assert.Null(shard.Apply(new StockChange.Release("h1", 2, "fls_a")));
         var regular = shard.Apply(new StockChange.Release("h1", 2, null));
@@ -240,9 +240,9 @@ public class StockShardTests
     [Fact]
     public void Apply_LoadTheSaleAlreadyCounted_WritesNothing()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5))!.Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 5, 1))!.Apply(new StockChange.Reserve("h1", 2, Expires, "fls_a"))!;
 
-        Assert.Null(shard.Apply(new StockChange.LoadSale("fls_a", 5)));
+        Assert.Null(shard.Apply(new StockChange.LoadSale("fls_a", 5, 1)));
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public class StockShardTests
     {
         var shard = Shard(onHand: 10);
 
-        var written = shard.Apply(new StockChange.Rebase(10, 14, 4));
+        var written = shard.Apply(new StockChange.Rebase(10, 14, 4, 1));
 
         Assert.Equal((14L, 14L, 14L), (written!.Basis, written.OnHand, written.Available));
     }
@@ -258,9 +258,9 @@ public class StockShardTests
     [Fact]
     public void Apply_RebaseFromAnOldBasis_WritesNothing()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.Rebase(10, 14, 4))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.Rebase(10, 14, 4, 1))!;
 
-        Assert.Null(shard.Apply(new StockChange.Rebase(10, 14, 4)));
+        Assert.Null(shard.Apply(new StockChange.Rebase(10, 14, 4, 1)));
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public class StockShardTests
     {
         var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 6, Expires, null))!.Apply(new StockChange.Commit("h1", 6))!;
 
-        var written = shard.Apply(new StockChange.Rebase(10, 4, -6));
+        var written = shard.Apply(new StockChange.Rebase(10, 4, -6, 1));
 
         Assert.Equal((4L, -2L, 6L), (written!.OnHand, written.Available, written.Sold));
         Assert.Null(written.Apply(new StockChange.Reserve("h2", 1, Expires, null)));
