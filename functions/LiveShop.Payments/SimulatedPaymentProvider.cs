@@ -80,20 +80,30 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
         });
 
     public Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
-        Call(idempotencyKey, () => _refunds.GetOrAdd(idempotencyKey, _ =>
+        Call(idempotencyKey, () =>
         {
             var payment = Get(paymentId);
+
+            // The key is checked and the refund recorded under one lock: GetOrAdd may run its factory for two concurrent
+            // calls with one key, and each run would refund.
             lock (_gate)
             {
+                if (_refunds.TryGetValue(idempotencyKey, out var done))
+                {
+                    return done;
+                }
+
                 if (payment.Status != PaymentStatus.Captured || (payment.Refunded + amount).CompareTo(payment.Captured!.Value) > 0)
                 {
                     throw new InvalidOperationException($"Payment '{paymentId}' cannot refund {amount} (captured {payment.Captured}, refunded {payment.Refunded}).");
                 }
 
                 payment.Refunded += amount;
-                return new RefundResult($"re_sim_{Interlocked.Increment(ref _sequence):x8}", amount);
+                var refund = new RefundResult($"re_sim_{Interlocked.Increment(ref _sequence):x8}", amount);
+                _refunds[idempotencyKey] = refund;
+                return refund;
             }
-        }));
+        });
 
     /// <summary>
     /// The customer completes (or fails) the action a payment asked for: the payment becomes authorized (or declined)

@@ -35,19 +35,19 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
             Metadata = new Dictionary<string, string> { [CheckoutIdMetadata] = request.CheckoutId },
         };
-        return CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken));
+        return CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken), cancellationToken);
     }
 
     public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
-        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).GetAsync(paymentId, cancellationToken: cancellationToken));
+        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).GetAsync(paymentId, cancellationToken: cancellationToken), cancellationToken);
 
     public Task<PaymentResult> CaptureAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
         CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CaptureAsync(
-            paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken));
+            paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken), cancellationToken);
 
     public Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken) =>
         CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CancelAsync(
-            paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken));
+            paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken), cancellationToken);
 
     public async Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -60,6 +60,10 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         catch (StripeException e) when (IsTransient(e))
         {
             throw Unavailable(e);
+        }
+        catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
+        {
+            throw Unreachable(e);
         }
     }
 
@@ -78,7 +82,7 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         };
     }
 
-    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call)
+    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call, CancellationToken cancellationToken)
     {
         try
         {
@@ -92,6 +96,10 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         {
             throw Unavailable(e);
         }
+        catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
+        {
+            throw Unreachable(e);
+        }
     }
 
     private static RequestOptions Keyed(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
@@ -103,4 +111,15 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
 
     private static PaymentUnavailableException Unavailable(StripeException e) =>
         new($"Stripe answered {(int)e.HttpStatusCode} ({e.StripeError?.Code ?? e.Message}).", e);
+
+    /// <summary>
+    /// Stripe.net does not wrap network failures in a StripeException: after its own retries it rethrows the
+    /// HttpRequestException (connection refused or reset), or the HttpClient's timeout as an OperationCanceledException.
+    /// The caller's own cancellation is not a failure of Stripe and propagates as is.
+    /// </summary>
+    private static bool IsNetworkFailure(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static PaymentUnavailableException Unreachable(Exception e) =>
+        new($"Stripe could not be reached ({e.Message}).", e);
 }

@@ -21,7 +21,7 @@ public sealed class StripeWebhookVerifier(IPaymentSecrets secrets, TimeProvider 
         }
 
         Event? verified = null;
-        StripeException? last = null;
+        Exception? last = null;
         foreach (var secret in await secrets.WebhookSecretsAsync(cancellationToken))
         {
             try
@@ -29,7 +29,9 @@ public sealed class StripeWebhookVerifier(IPaymentSecrets secrets, TimeProvider 
                 verified = EventUtility.ConstructEvent(body, signatureHeader, secret, ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
                 break;
             }
-            catch (StripeException e)
+            // Stripe.net reads t= with Convert.ToInt32 after the signature matched: a signed but malformed (or, after
+            // 2038, too large) timestamp throws FormatException or OverflowException. It does not verify either.
+            catch (Exception e) when (e is StripeException or FormatException or OverflowException)
             {
                 last = e;
             }
