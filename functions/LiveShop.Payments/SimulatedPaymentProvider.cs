@@ -15,6 +15,7 @@ namespace LiveShop.Payments;
 public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, TimeProvider clock) : IPaymentProvider
 {
     private readonly ConcurrentDictionary<string, Payment> _payments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Payment> _declined = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<PaymentResult>> _authorizations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RefundResult> _refunds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
@@ -28,7 +29,7 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
 
     /// <summary>A payment's state, for tests and the runner's development endpoints.</summary>
     public SimulatedPayment? Find(string paymentId) =>
-        _payments.TryGetValue(paymentId, out var p) ? p.Snapshot() : null;
+        _payments.TryGetValue(paymentId, out var p) || _declined.TryGetValue(paymentId, out p) ? p.Snapshot() : null;
 
     public Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken)
     {
@@ -47,6 +48,9 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
 
     public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
         Call(null, () => Result(Get(paymentId)));
+
+    public Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken) =>
+        Call<PaymentResult?>(null, () => _payments.Values.Where(p => p.CheckoutId == checkoutId).Select(Result).FirstOrDefault());
 
     public Task<PaymentResult> CaptureAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(idempotencyKey, () =>
@@ -95,7 +99,7 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
 
                 if (payment.Status != PaymentStatus.Captured || (payment.Refunded + amount).CompareTo(payment.Captured!.Value) > 0)
                 {
-                    throw new InvalidOperationException($"Payment '{paymentId}' cannot refund {amount} (captured {payment.Captured}, refunded {payment.Refunded}).");
+                    throw new PaymentRefusedException($"Payment '{paymentId}' cannot refund {amount} (captured {payment.Captured}, refunded {payment.Refunded}).");
                 }
 
                 payment.Refunded += amount;
@@ -160,6 +164,8 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
         };
         if (status == PaymentStatus.Declined)
         {
+            // Kept (a declined PaymentIntent can still be read), but not counted as a payment.
+            _declined[id] = new Payment(id, request.CheckoutId, request.Amount) { Status = status };
             return new PaymentResult(id, status, DeclineCode: request.PaymentMethod == Cards.Declined ? "card_declined" : "invalid_payment_method");
         }
 
@@ -169,7 +175,9 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
     }
 
     private Payment Get(string paymentId) =>
-        _payments.TryGetValue(paymentId, out var payment) ? payment : throw new InvalidOperationException($"Payment '{paymentId}' does not exist.");
+        _payments.TryGetValue(paymentId, out var payment) || _declined.TryGetValue(paymentId, out payment)
+            ? payment
+            : throw new PaymentRefusedException($"Payment '{paymentId}' does not exist.");
 
     private PaymentResult Result(Payment payment) =>
         new(payment.Id, payment.Status, payment.Status == PaymentStatus.RequiresAction ? options.ActionUrl(payment.Id) : null);

@@ -35,7 +35,32 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
             Metadata = new Dictionary<string, string> { [CheckoutIdMetadata] = request.CheckoutId },
         };
-        return CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken), cancellationToken);
+        return CallAsync(
+            async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken),
+            cancellationToken,
+            refusalIsDecline: true);
+    }
+
+    public async Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken)
+    {
+        var query = new PaymentIntentSearchOptions { Query = $"metadata['{CheckoutIdMetadata}']:'{checkoutId.Replace("'", string.Empty, StringComparison.Ordinal)}'", Limit = 1 };
+        try
+        {
+            var found = await new PaymentIntentService(await clients(cancellationToken)).SearchAsync(query, cancellationToken: cancellationToken);
+            return found.Data.Count == 0 ? null : ToResult(found.Data[0]);
+        }
+        catch (StripeException e) when (IsTransient(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+        catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
+        {
+            throw Unreachable(e);
+        }
     }
 
     public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
@@ -61,6 +86,10 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         {
             throw Unavailable(e);
         }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
         catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
         {
             throw Unreachable(e);
@@ -78,11 +107,17 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
             "canceled" => new PaymentResult(intent.Id, PaymentStatus.Cancelled),
             "requires_payment_method" => new PaymentResult(intent.Id, PaymentStatus.Declined, DeclineCode: intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? "requires_payment_method"),
             // requires_action, requires_confirmation, processing: the customer (or the card network) still has to act.
-            _ => new PaymentResult(intent.Id, PaymentStatus.RequiresAction, intent.NextAction?.RedirectToUrl?.Url),
+            // Confirmed on the server without redirects, 3-D Secure comes as use_stripe_sdk: the buyer's app completes
+            // it with Stripe.js (handleNextAction) and the client secret; a redirect, where there is one, has a URL.
+            _ => new PaymentResult(intent.Id, PaymentStatus.RequiresAction, intent.NextAction?.RedirectToUrl?.Url, ClientSecret: intent.ClientSecret),
         };
     }
 
-    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call, CancellationToken cancellationToken)
+    /// <param name="refusalIsDecline">
+    /// For an authorization: Stripe refusing the request for good (an unknown payment method, an amount under its
+    /// minimum) declines the payment, as a card error does; for other calls it is a <see cref="PaymentRefusedException"/>.
+    /// </param>
+    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call, CancellationToken cancellationToken, bool refusalIsDecline = false)
     {
         try
         {
@@ -96,6 +131,14 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         {
             throw Unavailable(e);
         }
+        catch (StripeException e) when (refusalIsDecline)
+        {
+            return new PaymentResult(e.StripeError?.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError?.Code ?? e.StripeError?.Type ?? "invalid_request");
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
         catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
         {
             throw Unreachable(e);
@@ -104,10 +147,17 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
 
     private static RequestOptions Keyed(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
 
-    /// <summary>Stripe unreachable (no status), throttling, a lock timeout (409 idempotency in progress) or a server error.</summary>
+    /// <summary>
+    /// Stripe unreachable (no status), throttling, a lock timeout (409 idempotency in progress), a server error, or our
+    /// API key refused (401/403: an operator must fix the key; nothing the buyer did, and a retry after works).
+    /// </summary>
     private static bool IsTransient(StripeException e) =>
-        e.HttpStatusCode is 0 or HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or >= HttpStatusCode.InternalServerError
+        e.HttpStatusCode is 0 or HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            or >= HttpStatusCode.InternalServerError
         || e.InnerException is HttpRequestException or TaskCanceledException;
+
+    private static PaymentRefusedException Refused(StripeException e) =>
+        new($"Stripe refused the request ({(int)e.HttpStatusCode} {e.StripeError?.Code ?? e.Message}).", e);
 
     private static PaymentUnavailableException Unavailable(StripeException e) =>
         new($"Stripe answered {(int)e.HttpStatusCode} ({e.StripeError?.Code ?? e.Message}).", e);

@@ -12,6 +12,7 @@ namespace LiveShop.Core.Checkout;
 /// <param name="RequestHash">A hash of the request body: the same key with another body is refused.</param>
 /// <param name="OrderId">The id the order gets once stock is reserved (time-ordered, fixed when the checkout is created).</param>
 /// <param name="HasOrder">Whether the order was created (the checkout got past its reservation).</param>
+/// <param name="PaymentClientSecret">While the payment awaits the buyer's action: the secret the buyer's app completes it with in the provider's SDK (only the buyer reads its checkout).</param>
 public sealed record Checkout(
     string Id,
     string BuyerId,
@@ -25,6 +26,7 @@ public sealed record Checkout(
     CheckoutStatus Status,
     CheckoutRejection? Rejection,
     string? NextActionUrl,
+    string? PaymentClientSecret,
     Money.Money? Total,
     bool HasOrder,
     DateTimeOffset CreatedAt,

@@ -49,7 +49,8 @@ public sealed record CaptureOutcome(string Status);
 /// <summary>Input of the step that closes a failed checkout.</summary>
 /// <param name="Lines">The priced lines, when the checkout got that far (their holds and claims are released).</param>
 /// <param name="PaymentId">The payment, when one was created (it is cancelled, or refunded if it was captured).</param>
-public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, CheckoutRejection Rejection);
+/// <param name="PaymentMayExist">No payment id is known, but an authorization was sent whose answer never came: the provider is asked whether it made one.</param>
+public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, CheckoutRejection Rejection, bool PaymentMayExist = false);
 
 /// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
 public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout);
@@ -73,8 +74,11 @@ public interface ICheckoutWorkflow
     /// <summary>Starts the checkout's orchestration (instance id: the checkout id) unless it already exists.</summary>
     Task StartAsync(CheckoutStart start, CancellationToken cancellationToken);
 
-    /// <summary>Raises an external event on the checkout's orchestration (ignored by one that does not wait for it).</summary>
-    Task RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Raises an external event on the checkout's running orchestration (one that does not wait for it ignores it);
+    /// false when no such orchestration is running (unknown, or finished).
+    /// </summary>
+    Task<bool> RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken);
 }
 
 /// <summary>Checkout settings.</summary>

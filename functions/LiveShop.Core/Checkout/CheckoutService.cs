@@ -41,7 +41,7 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
             var now = clock.GetUtcNow();
             var created = new Checkout(
                 id, buyer, Ids.New("ord", clock), hash, valid.Market, merchantId, valid.Source, items, valid.PaymentMethod,
-                CheckoutStatus.Pending, null, null, null, false, now, now);
+                CheckoutStatus.Pending, null, null, null, null, false, now, now);
             try
             {
                 await checkouts.CreateAsync(created, ct);

@@ -7,7 +7,6 @@ using LiveShop.Core.Pricing;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace LiveShop.Core.Checkout;
 
@@ -26,8 +25,7 @@ public sealed class CheckoutSteps(
     IPaymentProvider payments,
     IDomainEvents events,
     CartService carts,
-    TimeProvider clock,
-    ILogger<CheckoutSteps> logger)
+    TimeProvider clock)
 {
     /// <summary>Prices every line now: the flash-sale price only while the sale is active, has units, and the buyer is within its limit.</summary>
     public async Task<PricingResult> PriceAsync(CheckoutStart start, CancellationToken ct)
@@ -148,6 +146,7 @@ public sealed class CheckoutSteps(
         var start = progress.Start;
         var result = await payments.AuthorizeAsync(
             new PaymentAuthorization(start.CheckoutId, progress.Amounts.Total, start.PaymentMethod, start.CheckoutId + ":authorize"), ct);
+        var paymentId = string.IsNullOrEmpty(result.PaymentId) ? null : result.PaymentId;
         if (result.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
         {
             var now = clock.GetUtcNow();
@@ -161,11 +160,11 @@ public sealed class CheckoutSteps(
         if (result.Status == PaymentStatus.RequiresAction)
         {
             await SetCheckoutAsync(start, c => c.Status == CheckoutStatus.Pending
-                ? c with { Status = CheckoutStatus.AwaitingPaymentAction, NextActionUrl = result.NextActionUrl }
+                ? c with { Status = CheckoutStatus.AwaitingPaymentAction, NextActionUrl = result.NextActionUrl, PaymentClientSecret = result.ClientSecret }
                 : null, ct);
         }
 
-        return new AuthorizationOutcome(result.PaymentId, result.Status.ToString(), result.NextActionUrl, result.DeclineCode);
+        return new AuthorizationOutcome(paymentId, result.Status.ToString(), result.NextActionUrl, result.DeclineCode);
     }
 
     /// <summary>After the customer's action: the payment as the provider has it now (a webhook's word is not taken on trust).</summary>
@@ -194,7 +193,10 @@ public sealed class CheckoutSteps(
         return new CaptureOutcome(result.Status == PaymentStatus.Captured ? "captured" : "declined");
     }
 
-    /// <summary>Turns every line's held units into sold units; false when a hold was lost (expired and released).</summary>
+    /// <summary>
+    /// Turns every line's held units into sold units; false when a hold was lost (expired and released): then nothing
+    /// of the checkout stays sold (the lines already sold are put back by the failure step).
+    /// </summary>
     public async Task<bool> CommitStockAsync(CheckoutProgress progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(progress);
@@ -219,7 +221,7 @@ public sealed class CheckoutSteps(
             await claims.MarkBoughtAsync(start.BuyerId, saleId, start.CheckoutId, ct);
         }
 
-        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null }, ct);
+        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null, PaymentClientSecret = null }, ct);
         await events.PublishAsync(
             new DomainEvent(
                 $"{order.Id}:paid",
@@ -239,9 +241,9 @@ public sealed class CheckoutSteps(
     }
 
     /// <summary>
-    /// Closes a failed checkout: gives back its stock holds and flash-sale claims, closes the order, records the
-    /// rejection, then releases the payment as the provider has it (cancels an authorization, refunds a capture). A
-    /// provider that cannot be reached for the release is logged: an uncaptured authorization lapses by itself.
+    /// Closes a failed checkout: gives back its stock (open holds released, units it already sold put back on sale)
+    /// and its flash-sale claims, closes the order and records the rejection. The payment is released by
+    /// <see cref="ReleasePaymentAsync"/>. Safe to repeat.
     /// </summary>
     public async Task FailAsync(CheckoutFailure failure, CancellationToken ct)
     {
@@ -263,30 +265,35 @@ public sealed class CheckoutSteps(
             await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct);
         }
 
-        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null }, ct);
-        if (failure.PaymentId is null)
+        await SetCheckoutAsync(start, c => c.IsFinal ? null : c with
         {
-            return;
-        }
+            Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null, PaymentClientSecret = null,
+        }, ct);
+    }
 
-        try
+    /// <summary>
+    /// Releases a failed checkout's payment as the provider has it now (a capture whose answer was lost may have
+    /// taken the money): a capture is refunded, an authorization cancelled. Without a known payment id, after an
+    /// authorization whose answer never came, the provider is asked for the checkout's payment. A provider outage
+    /// throws, so the step is retried until it is done. Safe to repeat (idempotency keys).
+    /// </summary>
+    public async Task ReleasePaymentAsync(CheckoutFailure failure, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var start = failure.Start;
+        var payment = failure.PaymentId is { } id
+            ? await payments.GetAsync(id, ct)
+            : failure.PaymentMayExist ? await payments.FindByCheckoutAsync(start.CheckoutId, ct) : null;
+        switch (payment?.Status)
         {
-            // Ask the provider rather than guess: a capture whose answer was lost may have taken the money.
-            var payment = await payments.GetAsync(failure.PaymentId, ct);
-            if (payment.Status == PaymentStatus.Captured)
-            {
-                var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value
-                    ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
-                await payments.RefundAsync(failure.PaymentId, order.Amounts.Total, start.CheckoutId + ":refund", ct);
-            }
-            else if (payment.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
-            {
-                await payments.CancelAsync(failure.PaymentId, start.CheckoutId + ":cancel", ct);
-            }
-        }
-        catch (PaymentUnavailableException e)
-        {
-            logger.LogWarning(e, "Could not release payment {PaymentId} of checkout {CheckoutId}; an uncaptured authorization lapses by itself", failure.PaymentId, start.CheckoutId);
+            case PaymentStatus.Captured:
+                var total = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value.Amounts.Total
+                    ?? throw new InvalidOperationException($"Order '{start.OrderId}' of a captured payment is missing.");
+                await payments.RefundAsync(payment.PaymentId, total, start.CheckoutId + ":refund", ct);
+                break;
+            case PaymentStatus.Authorized or PaymentStatus.RequiresAction:
+                await payments.CancelAsync(payment.PaymentId, start.CheckoutId + ":cancel", ct);
+                break;
         }
     }
 
@@ -294,7 +301,9 @@ public sealed class CheckoutSteps(
     {
         foreach (var line in lines)
         {
-            await stock.ReleaseAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), ct);
+            var holdId = StockLedger.HoldIdFor(start.CheckoutId, line.Line);
+            await stock.ReleaseAsync(line.Item.Sku, holdId, ct);
+            await stock.UndoCommitAsync(line.Item.Sku, holdId, ct);
             if (line.SaleId is not null)
             {
                 await claims.ReleaseAsync(start.BuyerId, line.SaleId, start.CheckoutId, ct);

@@ -6,7 +6,9 @@ namespace LiveShop.Core.Checkout;
 
 /// <summary>
 /// Where a checkout stands: "pending", "awaiting_payment_action" (the buyer must complete <see cref="NextActionUrl"/>),
-/// "paid", or "rejected" with a <see cref="Rejection"/> (reason out_of_stock, sale_sold_out, sale_limit_reached,
+/// "paid", or "rejected" with a <see cref="Rejection"/>. While awaiting the action, <see cref="NextActionUrl"/> is where
+/// to send the buyer when the provider gives a redirect, and <see cref="PaymentClientSecret"/> what the buyer's app
+/// completes it with in the provider's SDK (Stripe.js handleNextAction) (reason out_of_stock, sale_sold_out, sale_limit_reached,
 /// unavailable, payment_declined, payment_unavailable, expired or cancelled).
 /// </summary>
 public sealed record CheckoutView(
@@ -20,6 +22,7 @@ public sealed record CheckoutView(
     IReadOnlyList<CheckoutItem> Items,
     MoneyView? Total,
     string? NextActionUrl,
+    string? PaymentClientSecret,
     CheckoutRejection? Rejection,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
@@ -39,6 +42,7 @@ public sealed record CheckoutView(
             checkout.Items,
             checkout.Total is { } total ? MoneyView.From(total, market) : null,
             checkout.NextActionUrl,
+            checkout.PaymentClientSecret,
             checkout.Rejection,
             checkout.CreatedAt,
             checkout.UpdatedAt);

@@ -6,6 +6,7 @@ using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Markets;
 using LiveShop.Core.Payments;
+using LiveShop.Core.Pricing;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Validation;
@@ -124,7 +125,23 @@ public sealed class OrderService(
             return recorded;
         }
 
-        await payments.RefundAsync(order.Payment.PaymentId!, refund.Amount, refundId, ct);
+        try
+        {
+            await payments.RefundAsync(order.Payment.PaymentId!, refund.Amount, refundId, ct);
+        }
+        catch (PaymentRefusedException e)
+        {
+            // Refused for good (the charge was disputed, or refunded at the provider): take the pending refund back,
+            // so its units and amount can be refunded again, and say why.
+            await Optimistic.UpdateAsync(
+                async () => await orders.ReadAsync(merchantId, orderId, ct) ?? throw LiveShopException.NotFound("Order", orderId),
+                current => WithoutPendingRefund(current, refundId),
+                (o, etag) => orders.ReplaceAsync(o, etag, ct),
+                null,
+                $"Order '{orderId}'",
+                ct);
+            throw LiveShopException.Unprocessable("Refund refused", $"The payment provider refused the refund of order '{orderId}': {e.Message}");
+        }
         if (refund.Restock)
         {
             foreach (var (number, quantity) in refund.Lines)
@@ -190,11 +207,7 @@ public sealed class OrderService(
 
         v.ThrowIfInvalid(ErrorKind.Unprocessable, "Refund not possible");
         var market = MarketRegistry.Get(order.Market);
-        var amount = lines.Aggregate(Money.Money.Zero(market.Currency), (sum, l) => sum + (order.Line(l.Key).UnitPrice * l.Value));
-        if (!market.PricesIncludeTax && market.TaxRateBasisPoints > 0)
-        {
-            amount += amount.ExclusiveTax(market.TaxRateBasisPoints);
-        }
+        var amount = PriceBook.Total(market, lines.Select(l => (new LinePrice(order.Line(l.Key).UnitPrice, order.Line(l.Key).UnitPrice, null), l.Value))).Total;
 
         var left = order.Amounts.Total - order.Payment.Refunded;
         if (amount.CompareTo(left) > 0)
@@ -209,6 +222,22 @@ public sealed class OrderService(
             Payment = order.Payment with { Refunded = order.Payment.Refunded + amount },
             Refunds = [.. order.Refunds, new OrderRefund(refundId, lines, amount, restock, RefundState.Pending, now)],
             UpdatedAt = now,
+        };
+    }
+
+    private Order? WithoutPendingRefund(Order order, string refundId)
+    {
+        if (order.Refunds.FirstOrDefault(r => r.Id == refundId) is not { State: RefundState.Pending } refund)
+        {
+            return null;
+        }
+
+        return order with
+        {
+            Lines = order.Lines.Select(l => refund.Lines.TryGetValue(l.Number, out var q) ? l with { RefundedQuantity = l.RefundedQuantity - q } : l).ToList(),
+            Payment = order.Payment with { Refunded = order.Payment.Refunded - refund.Amount },
+            Refunds = order.Refunds.Where(r => r.Id != refundId).ToList(),
+            UpdatedAt = clock.GetUtcNow(),
         };
     }
 

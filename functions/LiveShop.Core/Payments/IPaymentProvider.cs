@@ -15,6 +15,12 @@ public interface IPaymentProvider
     /// <summary>The payment as it stands now (after a customer action, for instance).</summary>
     Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The payment created for a checkout, if the provider has one (after an authorization whose answer was lost);
+    /// null when it has none it can find. Stripe finds it by the checkout id in its metadata (its search may lag).
+    /// </summary>
+    Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken);
+
     Task<PaymentResult> CaptureAsync(string paymentId, Money.Money amount, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Cancels an authorization that was not captured (the hold on the card is released).</summary>
@@ -27,9 +33,10 @@ public interface IPaymentProvider
 /// <param name="PaymentMethod">The provider's token of the card (a Stripe PaymentMethod id such as pm_card_visa).</param>
 public sealed record PaymentAuthorization(string CheckoutId, Money.Money Amount, string PaymentMethod, string IdempotencyKey);
 
-/// <param name="NextActionUrl">Where the customer completes the required action (3-D Secure), when <see cref="Status"/> is RequiresAction.</param>
+/// <param name="NextActionUrl">Where the customer completes the required action (3-D Secure) by redirect, when <see cref="Status"/> is RequiresAction and the provider gives one.</param>
 /// <param name="DeclineCode">The provider's reason, when declined.</param>
-public sealed record PaymentResult(string PaymentId, PaymentStatus Status, string? NextActionUrl = null, string? DeclineCode = null);
+/// <param name="ClientSecret">What the buyer's app completes the action with in the provider's SDK (Stripe.js handleNextAction), when <see cref="Status"/> is RequiresAction.</param>
+public sealed record PaymentResult(string PaymentId, PaymentStatus Status, string? NextActionUrl = null, string? DeclineCode = null, string? ClientSecret = null);
 
 public sealed record RefundResult(string RefundId, Money.Money Amount);
 
@@ -40,6 +47,25 @@ public enum PaymentStatus
     Declined,
     Captured,
     Cancelled,
+}
+
+/// <summary>The provider refused the request for good (not a card decline): the same call will not succeed later.</summary>
+public sealed class PaymentRefusedException : Exception
+{
+    public PaymentRefusedException()
+        : base("The payment provider refused the request.")
+    {
+    }
+
+    public PaymentRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public PaymentRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>The provider could not be reached or failed transiently; the same call may succeed later.</summary>

@@ -47,14 +47,11 @@ public sealed class PaymentWebhookService(IPaymentWebhookVerifier verifier, IPay
         }
 
         var outcome = "ignored";
-        if (e is { ActionSucceeded: { } succeeded, CheckoutId: { } checkoutId, PaymentId: { } paymentId })
+        // A payment the app did not create (another integration on the account) names no checkout of ours: it is
+        // acknowledged and ignored, so the provider does not retry it for days.
+        if (e is { ActionSucceeded: { } succeeded, CheckoutId: { } checkoutId, PaymentId: { } paymentId } && Validation.Identifiers.IsValid(checkoutId)
+            && await workflow.RaiseAsync(checkoutId, CheckoutEvents.PaymentAction, new PaymentActionEvent(paymentId, succeeded), ct))
         {
-            if (!Validation.Identifiers.IsValid(checkoutId))
-            {
-                throw LiveShopException.BadRequest("Unknown checkout", $"Event '{e.EventId}' names checkout '{checkoutId}', which is not a checkout id.");
-            }
-
-            await workflow.RaiseAsync(checkoutId, CheckoutEvents.PaymentAction, new PaymentActionEvent(paymentId, succeeded), ct);
             outcome = "delivered";
         }
 

@@ -8,7 +8,8 @@ namespace LiveShop.Core.Pricing;
 /// <summary>
 /// The price rules the cart and checkout share. A line costs its flash-sale deal price while the sale is active, has
 /// units left for the whole line, and the buyer stays within the sale's per-customer limit (counting what they already
-/// bought in it); otherwise its regular price. Totals follow the market: tax included in prices (UK VAT, SG GST...) is
+/// bought in it), and while the deal is still below the regular price (a merchant may cut the regular price during a
+/// sale); otherwise its regular price. Totals follow the market: tax included in prices (UK VAT, SG GST...) is
 /// shown as the part of the total that is tax; where prices exclude tax (US) a configured rate is added, and without
 /// one tax is "calculated at checkout".
 /// </summary>
@@ -29,6 +30,7 @@ public static class PriceBook
         var sale = product.OpenSale(sku.Id, now);
         var applies = sale is not null
             && sale.PhaseAt(now) == FlashSalePhase.Active
+            && sale.DealPrice.CompareTo(sku.Price) < 0
             && (stock is null || stock.UnitsLeftIn(sale) >= quantity)
             && boughtInSale + quantity <= sale.PerCustomerLimit;
         return applies ? new LinePrice(sale!.DealPrice, sku.Price, sale) : new LinePrice(sku.Price, sku.Price, null);

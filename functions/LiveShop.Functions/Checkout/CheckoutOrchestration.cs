@@ -8,8 +8,9 @@ namespace LiveShop.Functions.Checkout;
 /// <summary>
 /// A checkout as a Durable Functions orchestration: price now, reserve every line's stock (all or nothing), create the
 /// order, authorize the payment, wait for the customer's action if the card needs one (or the viewer's cancellation, or
-/// the timeout), capture, turn held units into sold units, and finish. Any failure after the reservation runs the one
-/// compensation step, which gives back stock and claims and releases the payment.
+/// the timeout), turn held units into sold units, capture, and finish. Until the capture, any failure runs one
+/// compensation (stock and claims back, order closed) and then releases the payment; after the capture nothing is
+/// undone: the last step is retried until it is done.
 /// </summary>
 /// <remarks>
 /// Deterministic: no clock but <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/>, no I/O but activities, no
@@ -25,6 +26,15 @@ public static class CheckoutOrchestration
     public static readonly TaskOptions PaymentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromMilliseconds(500), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(5)));
 
+    /// <summary>
+    /// Steps that must end (finishing a paid checkout, compensating a failed one, releasing its payment) are retried,
+    /// after each round of <see cref="StepRetry"/>, this many times with <see cref="PersistentPause"/> between: an
+    /// outage of about two hours. Past that the orchestration fails and shows in Durable Functions' monitoring.
+    /// </summary>
+    public const int PersistentRounds = 120;
+
+    public static readonly TimeSpan PersistentPause = TimeSpan.FromMinutes(1);
+
     [Function(nameof(CheckoutOrchestrator))]
     public static async Task<CheckoutOutcome> CheckoutOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -32,80 +42,96 @@ public static class CheckoutOrchestration
         var run = context.GetInput<CheckoutRun>() ?? throw new InvalidOperationException("A checkout orchestration needs its CheckoutRun input.");
         var start = run.Start;
         var log = context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator));
-
-        var pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
-        if (pricing.Rejection is { } unpriced)
-        {
-            return await FailAsync(context, new CheckoutFailure(start, null, null, unpriced));
-        }
-
-        var lines = pricing.Lines!;
-        var amounts = pricing.Amounts!;
-        var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
-        var progress = new CheckoutProgress(start, lines, amounts, null);
+        IReadOnlyList<PricedLine>? lines = null;
+        string? paymentId = null;
+        var authorizationSent = false;
+        CheckoutProgress progress;
         try
         {
-            var reservation = await context.CallActivityAsync<ReservationResult>(
-                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, amounts, actionDeadline + CheckoutSettings.HoldMargin), StepRetry);
-            if (reservation.Rejection is { } unreserved)
+            var pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
+            if (pricing.Rejection is { } unpriced)
             {
-                return await FailAsync(context, new CheckoutFailure(start, null, null, unreserved));
+                return await FailAsync(context, new CheckoutFailure(start, null, null, unpriced));
             }
 
+            var amounts = pricing.Amounts!;
+            var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
+            var reservation = await context.CallActivityAsync<ReservationResult>(
+                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, pricing.Lines!, amounts, actionDeadline + CheckoutSettings.HoldMargin), StepRetry);
+            lines = pricing.Lines!;
+            if (reservation.Rejection is { } unreserved)
+            {
+                return await FailAsync(context, new CheckoutFailure(start, lines, null, unreserved));
+            }
+
+            progress = new CheckoutProgress(start, lines, amounts, null);
             await context.CallActivityAsync(nameof(CheckoutActivities.CreateOrder), progress, StepRetry);
             AuthorizationOutcome authorization;
             try
             {
+                authorizationSent = true;
                 authorization = await context.CallActivityAsync<AuthorizationOutcome>(nameof(CheckoutActivities.AuthorizePayment), progress, PaymentRetry);
             }
             catch (TaskFailedException e)
             {
                 log.LogWarning("Checkout {CheckoutId}: the payment provider stayed unavailable ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
-                return await FailAsync(context, new CheckoutFailure(start, lines, null, Rejection(RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; nothing was charged.")));
+                return await FailAsync(context, new CheckoutFailure(start, lines, null, Rejection(
+                    RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; any authorization made is cancelled."), PaymentMayExist: true));
             }
 
-            progress = progress with { PaymentId = authorization.PaymentId };
+            paymentId = authorization.PaymentId;
+            progress = progress with { PaymentId = paymentId };
             if (authorization.Status == nameof(Core.Payments.PaymentStatus.RequiresAction))
             {
                 authorization = await WaitForActionAsync(context, progress, actionDeadline);
             }
 
-            switch (authorization.Status)
+            if (authorization.Status != nameof(Core.Payments.PaymentStatus.Authorized))
             {
-                case nameof(Core.Payments.PaymentStatus.Authorized):
-                    break;
-                case RejectionReasons.Expired or RejectionReasons.Cancelled:
-                    return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, Rejection(authorization.Status, authorization.Status == RejectionReasons.Expired
-                        ? "The payment's authentication was not completed in time; nothing was charged."
-                        : "Cancelled by the viewer before the payment was taken.")));
-                default:
-                    return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, Rejection(
-                        RejectionReasons.PaymentDeclined, $"The card was declined ({authorization.DeclineCode ?? "no reason given"}).")));
+                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, authorization.Status switch
+                {
+                    RejectionReasons.Expired => Rejection(RejectionReasons.Expired, "The payment's authentication was not completed in time; nothing was charged."),
+                    RejectionReasons.Cancelled => Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken."),
+                    _ => Rejection(RejectionReasons.PaymentDeclined, $"The card was declined ({authorization.DeclineCode ?? "no reason given"})."),
+                }));
             }
 
-            var capture = await context.CallActivityAsync<CaptureOutcome>(nameof(CheckoutActivities.CapturePayment), progress, PaymentRetry);
+            // Sold before the money is taken: a hold that expired is found before anyone is charged.
+            if (!await context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry))
+            {
+                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
+                    RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged.")));
+            }
+
+            CaptureOutcome capture;
+            try
+            {
+                capture = await context.CallActivityAsync<CaptureOutcome>(nameof(CheckoutActivities.CapturePayment), progress, PaymentRetry);
+            }
+            catch (TaskFailedException e)
+            {
+                log.LogWarning("Checkout {CheckoutId}: the capture kept failing ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
+                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
+                    RejectionReasons.PaymentUnavailable, "The payment could not be completed; the authorization is released and anything taken refunded.")));
+            }
+
             if (capture.Status != "captured")
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, capture.Status == "cancelled"
+                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, capture.Status == "cancelled"
                     ? Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken.")
                     : Rejection(RejectionReasons.PaymentDeclined, "The payment could not be captured.")));
             }
-
-            if (!await context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry))
-            {
-                return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, Rejection(
-                    RejectionReasons.Expired, "The reserved units expired before the payment completed; the payment was refunded.")));
-            }
-
-            await context.CallActivityAsync(nameof(CheckoutActivities.CompleteCheckout), progress, StepRetry);
-            return new CheckoutOutcome(CheckoutStatus.Paid, null);
         }
         catch (TaskFailedException e)
         {
             log.LogError("Checkout {CheckoutId}: step {Step} kept failing ({Error})", start.CheckoutId, e.TaskName, e.FailureDetails.ErrorMessage);
-            return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, Rejection(
-                RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment was released.")));
+            return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
+                RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment is released."), PaymentMayExist: authorizationSent && paymentId is null));
         }
+
+        // Paid: from here on nothing is undone, the last step is retried until it is done.
+        await UntilDoneAsync(context, nameof(CheckoutActivities.CompleteCheckout), progress);
+        return new CheckoutOutcome(CheckoutStatus.Paid, null);
     }
 
     /// <summary>
@@ -141,10 +167,35 @@ public static class CheckoutOrchestration
         }
     }
 
+    /// <summary>Compensates (stock, claims, order, checkout), then releases the payment; both retried until done.</summary>
     private static async Task<CheckoutOutcome> FailAsync(TaskOrchestrationContext context, CheckoutFailure failure)
     {
-        await context.CallActivityAsync(nameof(CheckoutActivities.FailCheckout), failure, StepRetry);
+        await UntilDoneAsync(context, nameof(CheckoutActivities.FailCheckout), failure);
+        if (failure.PaymentId is not null || failure.PaymentMayExist)
+        {
+            await UntilDoneAsync(context, nameof(CheckoutActivities.ReleasePayment), failure);
+        }
+
         return new CheckoutOutcome(CheckoutStatus.Rejected, failure.Rejection);
+    }
+
+    /// <summary>Runs an activity that must end, retrying it (after each round of <see cref="StepRetry"/>) on a durable timer.</summary>
+    private static async Task UntilDoneAsync(TaskOrchestrationContext context, string activity, object input)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                await context.CallActivityAsync(activity, input, StepRetry);
+                return;
+            }
+            catch (TaskFailedException e) when (round < PersistentRounds)
+            {
+                context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator)).LogWarning(
+                    "Checkout step {Step} failed ({Error}); trying again in {Pause}", activity, e.FailureDetails.ErrorMessage, PersistentPause);
+                await context.CreateTimer(context.CurrentUtcDateTime + PersistentPause, CancellationToken.None);
+            }
+        }
     }
 
     private static CheckoutRejection Rejection(string reason, string detail) => new(reason, null, detail);
@@ -188,4 +239,8 @@ public sealed class CheckoutActivities(CheckoutSteps steps)
     [Function(nameof(FailCheckout))]
     public Task FailCheckout([ActivityTrigger] CheckoutFailure failure, CancellationToken cancellationToken) =>
         steps.FailAsync(failure, cancellationToken);
+
+    [Function(nameof(ReleasePayment))]
+    public Task ReleasePayment([ActivityTrigger] CheckoutFailure failure, CancellationToken cancellationToken) =>
+        steps.ReleasePaymentAsync(failure, cancellationToken);
 }

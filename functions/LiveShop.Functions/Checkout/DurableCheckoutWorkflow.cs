@@ -49,8 +49,18 @@ public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSe
         }
     }
 
-    public Task RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken) =>
-        client.RaiseEventAsync(checkoutId, eventName, payload, cancellationToken);
+    public async Task<bool> RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken)
+    {
+        // Only to a running instance: an event for an unknown or finished one would be kept (and retried) for nothing.
+        var instance = await client.GetInstanceAsync(checkoutId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is null || instance.IsCompleted)
+        {
+            return false;
+        }
+
+        await client.RaiseEventAsync(checkoutId, eventName, payload, cancellationToken);
+        return true;
+    }
 
     /// <summary>The backends answer a duplicate instance id with an "already exists" failure (gRPC AlreadyExists or InvalidOperationException).</summary>
     private static bool IsAlreadyStarted(Exception e) =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Payments;
 using LiveShop.Core.Storage;
 using LiveShop.Functions.Identity;
 using Microsoft.AspNetCore.Http;
@@ -37,6 +38,12 @@ public sealed class HttpEndpoint(IBearerAuthenticator authenticator, ILogger<Htt
             var retryAfter = (int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problems.Create(context, StatusCodes.Status503ServiceUnavailable, "Busy", "The store is busy; retry after the Retry-After interval.");
+        }
+        catch (PaymentUnavailableException error)
+        {
+            logger.LogWarning(error, "Payment provider unavailable for {Method} {Path}", request.Method, request.Path);
+            context.Response.Headers.RetryAfter = "5";
+            return Problems.Create(context, StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable", "The payment provider could not be reached; retry the same request (same Idempotency-Key) after the Retry-After interval.");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -160,15 +160,27 @@ public sealed class PaymentWebhookServiceTests
     }
 
     [Fact]
-    public async Task HandleAsync_CheckoutIdThatIsNotAnId_IsABadRequestAndNothingIsRaisedOrRecorded()
+    public async Task HandleAsync_CheckoutIdThatIsNotAnId_IsAcknowledgedAndIgnored()
     {
         var body = StripeEvents.PaymentIntentEvent("payment_intent.amount_capturable_updated", eventId: "evt_bad_id", checkoutId: "../chk 1");
 
-        var error = await Assert.ThrowsAsync<LiveShopException>(() => DeliverAsync(body));
+        var result = await DeliverAsync(body);
 
-        Assert.Equal(ErrorKind.BadRequest, error.Kind);
+        Assert.Equal("ignored", result.Outcome);
         Assert.Empty(_workflow.Raised);
-        Assert.Null(await _handled.ReadAsync("evt_bad_id", "evt_bad_id", CancellationToken.None));
+        Assert.NotNull(await _handled.ReadAsync("evt_bad_id", "evt_bad_id", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task HandleAsync_NoRunningCheckout_IsAcknowledgedAndIgnored()
+    {
+        _workflow.Running = false;
+        var body = StripeEvents.PaymentIntentEvent("payment_intent.amount_capturable_updated", eventId: "evt_finished", checkoutId: "chk_done");
+
+        var result = await DeliverAsync(body);
+
+        Assert.Equal("ignored", result.Outcome);
+        Assert.Empty(_workflow.Raised);
     }
 
     [Fact]
@@ -208,11 +220,19 @@ public sealed class PaymentWebhookServiceTests
 
         public Task StartAsync(CheckoutStart start, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public async Task RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken)
+        /// <summary>Whether the checkout's orchestration is running (false: raises are refused).</summary>
+        public bool Running { get; set; } = true;
+
+        public async Task<bool> RaiseAsync(string checkoutId, string eventName, object? payload, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _failNext, null) is { } failure)
             {
                 throw failure;
+            }
+
+            if (!Running)
+            {
+                return false;
             }
 
             if (HoldUntilRaisedTimes > 0)
@@ -227,6 +247,7 @@ public sealed class PaymentWebhookServiceTests
             }
 
             _raised.Enqueue(new Raised(checkoutId, eventName, payload));
+            return true;
         }
     }
 

@@ -253,7 +253,7 @@ public sealed class SimulatedPaymentProviderTests
         await provider.CaptureAsync(id, Usd(1500), "chk_1:capture", CancellationToken.None);
         await provider.RefundAsync(id, Usd(1000), "refund-1", CancellationToken.None);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => provider.RefundAsync(id, Usd(501), "refund-2", CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentRefusedException>(() => provider.RefundAsync(id, Usd(501), "refund-2", CancellationToken.None));
 
         Assert.Equal(Usd(1000), provider.Find(id)!.Refunded);
     }
@@ -264,7 +264,7 @@ public sealed class SimulatedPaymentProviderTests
         var provider = Provider();
         var id = await AuthorizedAsync(provider);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => provider.RefundAsync(id, Usd(100), "refund-1", CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentRefusedException>(() => provider.RefundAsync(id, Usd(100), "refund-1", CancellationToken.None));
     }
 
     [Fact]
@@ -326,7 +326,7 @@ public sealed class SimulatedPaymentProviderTests
     [Fact]
     public void CompleteAction_UnknownPayment_Throws()
     {
-        Assert.Throws<InvalidOperationException>(() => Provider().CompleteAction("pi_sim_missing", succeed: true));
+        Assert.Throws<PaymentRefusedException>(() => Provider().CompleteAction("pi_sim_missing", succeed: true));
     }
 
     [Fact]

@@ -137,10 +137,10 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
         var request = Authorization(Cards.Visa, 1999);
         await provider.AuthorizeAsync(request, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => provider.AuthorizeAsync(request with { Amount = Usd(2999) }, CancellationToken.None));
+        var declined = await provider.AuthorizeAsync(request with { Amount = Usd(2999) }, CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
-        Assert.Equal("idempotency_error", error.StripeError.Type);
+        Assert.Equal(PaymentStatus.Declined, declined.Status);
+        Assert.Equal("idempotency_error", declined.DeclineCode);
     }
 
     [Theory]
@@ -171,13 +171,14 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     }
 
     [Fact]
-    public async Task AuthorizeAsync_CardNeedingThreeDSecure_RequiresActionWithoutARedirectUrl()
+    public async Task AuthorizeAsync_CardNeedingThreeDSecure_RequiresActionWithTheClientSecret()
     {
         var result = await _stripe.Provider().AuthorizeAsync(Authorization(Cards.AuthenticationRequired), CancellationToken.None);
 
-        // Confirmed on the server without a return_url, Stripe asks for use_stripe_sdk (Stripe.js with the client
-        // secret), not redirect_to_url: there is no URL to send the buyer to.
-        Assert.Equal(new PaymentResult(result.PaymentId, PaymentStatus.RequiresAction), result);
+        // Confirmed on the server without a return_url, Stripe asks for use_stripe_sdk, not redirect_to_url: no URL to
+        // send the buyer to, but the client secret the buyer's app completes the action with (Stripe.js).
+        Assert.Equal(new PaymentResult(result.PaymentId, PaymentStatus.RequiresAction, ClientSecret: (string?)_stripe.Intent(result.PaymentId)!["client_secret"]), result);
+        Assert.NotNull(result.ClientSecret);
         Assert.Equal("use_stripe_sdk", (string?)_stripe.Intent(result.PaymentId)!["next_action"]!["type"]);
     }
 
@@ -316,13 +317,13 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     }
 
     [Fact]
-    public async Task AuthorizeAsync_ApiKeyRefused_ThrowsStripeExceptionNotUnavailable()
+    public async Task AuthorizeAsync_ApiKeyRefused_IsUnavailableUntilAnOperatorFixesIt()
     {
         var provider = new StripePaymentProvider(_stripe.Client(apiKey: "sk_test_revoked"));
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => provider.AuthorizeAsync(Authorization(Cards.Visa), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentUnavailableException>(() => provider.AuthorizeAsync(Authorization(Cards.Visa), CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, error.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, ((StripeException)error.InnerException!).HttpStatusCode);
     }
 
     [Fact]
@@ -371,9 +372,9 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     {
         var id = await AuthorizedAsync(1999);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => _stripe.Provider().CaptureAsync(id, Usd(2000), "k-over", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => _stripe.Provider().CaptureAsync(id, Usd(2000), "k-over", CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((StripeException)error.InnerException!).HttpStatusCode);
         Assert.Equal("requires_capture", (string?)_stripe.Intent(id)!["status"]);
     }
 
@@ -382,9 +383,9 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     {
         var action = await _stripe.Provider().AuthorizeAsync(Authorization(Cards.AuthenticationRequired), CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => _stripe.Provider().CaptureAsync(action.PaymentId, Usd(1999), "k-early", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => _stripe.Provider().CaptureAsync(action.PaymentId, Usd(1999), "k-early", CancellationToken.None));
 
-        Assert.Equal("payment_intent_unexpected_state", error.StripeError.Code);
+        Assert.Equal("payment_intent_unexpected_state", ((StripeException)error.InnerException!).StripeError.Code);
     }
 
     [Fact]
@@ -430,9 +431,9 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
         var id = await AuthorizedAsync();
         await _stripe.Provider().CaptureAsync(id, Usd(1999), "k-cap-" + id, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => _stripe.Provider().CancelAsync(id, "k-cancel-" + id, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => _stripe.Provider().CancelAsync(id, "k-cancel-" + id, CancellationToken.None));
 
-        Assert.Equal("payment_intent_unexpected_state", error.StripeError.Code);
+        Assert.Equal("payment_intent_unexpected_state", ((StripeException)error.InnerException!).StripeError.Code);
         Assert.Equal("succeeded", (string?)_stripe.Intent(id)!["status"]);
     }
 
@@ -463,12 +464,12 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     }
 
     [Fact]
-    public async Task GetAsync_UnknownIntent_ThrowsStripeNotFound()
+    public async Task GetAsync_UnknownIntent_IsRefusedWithStripesNotFound()
     {
-        var error = await Assert.ThrowsAsync<StripeException>(() => _stripe.Provider().GetAsync("pi_missing", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => _stripe.Provider().GetAsync("pi_missing", CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.NotFound, error.HttpStatusCode);
-        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Equal(HttpStatusCode.NotFound, ((StripeException)error.InnerException!).HttpStatusCode);
+        Assert.Equal("resource_missing", ((StripeException)error.InnerException!).StripeError.Code);
     }
 
     [Fact]
@@ -505,9 +506,9 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
         await provider.CaptureAsync(id, Usd(1500), "k-cap-" + id, CancellationToken.None);
         await provider.RefundAsync(id, Usd(1000), "k-refund-1-" + id, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => provider.RefundAsync(id, Usd(501), "k-refund-2-" + id, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => provider.RefundAsync(id, Usd(501), "k-refund-2-" + id, CancellationToken.None));
 
-        Assert.Equal("amount_too_large", error.StripeError.Code);
+        Assert.Equal("amount_too_large", ((StripeException)error.InnerException!).StripeError.Code);
         Assert.Equal(1000L, _stripe.RefundsOf(id).Sum(r => (long)r["amount"]!));
     }
 
@@ -516,9 +517,9 @@ public sealed class StripePaymentProviderTests : IClassFixture<FakeStripeServer>
     {
         var id = await AuthorizedAsync();
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => _stripe.Provider().RefundAsync(id, Usd(100), "k-refund-" + id, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentRefusedException>(() => _stripe.Provider().RefundAsync(id, Usd(100), "k-refund-" + id, CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((StripeException)error.InnerException!).HttpStatusCode);
         Assert.Empty(_stripe.RefundsOf(id));
     }
 
