@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Security.KeyVault.Secrets;
 using LiveShop.Core.Storage;
 
@@ -53,28 +54,44 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
                 return again;
             }
 
-            var apiKey = (await vault.GetSecretAsync(PlatformDefinitions.StripeApiKeySecret, cancellationToken: ct)).Value.Value;
-            var versions = new List<SecretProperties>();
-            await foreach (var version in vault.GetPropertiesOfSecretVersionsAsync(PlatformDefinitions.StripeWebhookSecret, ct))
-            {
-                if (version.Enabled == true)
-                {
-                    versions.Add(version);
-                }
-            }
-
-            var secrets = new List<string>();
-            foreach (var version in versions.OrderByDescending(v => v.CreatedOn).Take(2))
-            {
-                secrets.Add((await vault.GetSecretAsync(version.Name, version.Version, ct)).Value.Value);
-            }
-
-            _current = (apiKey, secrets, clock.GetUtcNow());
-            return _current.Value;
+            return await ReadAsync(ct);
+        }
+        catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException && _current is { } last)
+        {
+            // Key Vault unreachable: keep the secrets last read (they were valid) and try again at the next refresh.
+            _current = last with { ReadAt = clock.GetUtcNow() };
+            return last;
+        }
+        catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException)
+        {
+            // Never read yet: the payment secrets are unavailable, as the provider would be (retry later).
+            throw new LiveShop.Core.Payments.PaymentUnavailableException($"The payment secrets could not be read from Key Vault ({e.Message}).", e);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task<(string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)> ReadAsync(CancellationToken ct)
+    {
+        var apiKey = (await vault.GetSecretAsync(PlatformDefinitions.StripeApiKeySecret, cancellationToken: ct)).Value.Value;
+        var versions = new List<SecretProperties>();
+        await foreach (var version in vault.GetPropertiesOfSecretVersionsAsync(PlatformDefinitions.StripeWebhookSecret, ct))
+        {
+            if (version.Enabled == true)
+            {
+                versions.Add(version);
+            }
+        }
+
+        var secrets = new List<string>();
+        foreach (var version in versions.OrderByDescending(v => v.CreatedOn).Take(2))
+        {
+            secrets.Add((await vault.GetSecretAsync(version.Name, version.Version, ct)).Value.Value);
+        }
+
+        _current = (apiKey, secrets, clock.GetUtcNow());
+        return _current.Value;
     }
 }

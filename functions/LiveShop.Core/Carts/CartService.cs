@@ -15,7 +15,7 @@ namespace LiveShop.Core.Carts;
 /// devices editing one cart lose nothing.
 /// </summary>
 public sealed class CartService(
-    ICartStore carts, IProductStore products, StockLedger stock, ServedMarkets markets, CartSettings settings, TimeProvider clock)
+    ICartStore carts, IProductStore products, StockLedger stock, SaleClaims claims, ServedMarkets markets, CartSettings settings, TimeProvider clock)
 {
     public async Task<CartView> GetAsync(CartOwner owner, string market, CancellationToken ct)
     {
@@ -372,7 +372,10 @@ public sealed class CartService(
         return found;
     }
 
-    /// <summary>Prices the cart now: one read of its products per merchant and one read of their stock.</summary>
+    /// <summary>
+    /// Prices the cart now: one read of its products per merchant, one read of their stock, and (for a signed-in
+    /// viewer with lines on flash sale) one read of its claims in those sales.
+    /// </summary>
     private async Task<CartView> ViewAsync(CartOwner owner, Market market, Versioned<Cart>? stored, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -383,6 +386,13 @@ public sealed class CartService(
             .Select(x => (x.Line, x.Product, Sku: x.Product is { IsArchived: false } p && p.Market == market.Code ? p.FindSku(x.Line.SkuId) : null))
             .ToList();
         var levels = await stock.LevelsAsync(sellable.Where(x => x.Sku is not null).Select(x => (x.Product!, x.Sku!)).ToList(), ct);
+
+        // What a signed-in buyer holds or bought in the lines' open sales, as checkout counts it (the cart's own count
+        // is only of paid purchases): the price shown is the price a checkout now would charge.
+        var openSales = sellable.Select(x => x.Sku is null ? null : x.Product!.OpenSale(x.Sku.Id, now)?.Id).OfType<string>().Distinct().ToList();
+        var taken = owner.UserId is { } buyer && openSales.Count > 0
+            ? await claims.TakenAsync(buyer, openSales, ct)
+            : new Dictionary<string, long>();
 
         var lines = new List<CartLineView>();
         var priced = new List<(LinePrice, long)>();
@@ -398,7 +408,7 @@ public sealed class CartService(
             }
 
             var level = levels[SkuRef.Of(product, sku)];
-            var bought = BoughtIn(cart, product, sku, now);
+            var bought = product.OpenSale(sku.Id, now) is { } open ? Math.Max(cart.BoughtIn(open.Id), taken.GetValueOrDefault(open.Id)) : 0;
             var price = PriceBook.Line(product, sku, line.Quantity, now, level, bought);
             priced.Add((price, line.Quantity));
             lines.Add(new CartLineView(

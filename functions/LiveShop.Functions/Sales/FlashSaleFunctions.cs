@@ -35,7 +35,10 @@ public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService s
         endpoint.RunAsync(request, async (api, ct) =>
         {
             var view = await sales.ListAsync(streamId, ct);
-            request.HttpContext.Response.Headers.CacheControl = "no-cache";
+
+            // Every viewer polls it for the countdown: shared caches (a CDN) may serve it for a second; the states and
+            // seconds are as of the view's "now".
+            request.HttpContext.Response.Headers.CacheControl = "public, max-age=1";
             return TypedResults.Json(view, ApiJson.Options);
         });
 }

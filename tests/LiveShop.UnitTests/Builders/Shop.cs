@@ -37,7 +37,8 @@ public sealed class Shop
         CartStore = new InMemoryCartStore(Clock);
         Stock = new StockLedger(wrapStock?.Invoke(StockStore) ?? StockStore, Clock);
         Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Clock);
-        Carts = new CartService(wrapCarts?.Invoke(CartStore) ?? CartStore, ProductStore, Stock, markets, CartSettings, Clock);
+        Claims = new SaleClaims(ClaimStore);
+        Carts = new CartService(wrapCarts?.Invoke(CartStore) ?? CartStore, ProductStore, Stock, Claims, markets, CartSettings, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
@@ -64,6 +65,11 @@ public sealed class Shop
     public FlashSaleService Sales { get; }
 
     public CartSettings CartSettings { get; } = new(CartIdleSeconds);
+
+    public InMemorySaleClaimStore ClaimStore { get; } = new();
+
+    /// <summary>Buyers' flash-sale claims (what checkouts hold or bought).</summary>
+    public SaleClaims Claims { get; }
 
     public CartService Carts { get; }
 

@@ -659,6 +659,21 @@ public class CartServiceTests
     }
 
     [Fact]
+    public async Task GetAsync_UnitsHeldByARunningCheckout_CountAgainstTheLimitAsCheckoutCountsThem()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        Assert.True(await shop.Claims.TryClaimAsync(Shop.Viewer.UserId!, sale.Id, "chk_running", 2, sale.PerCustomerLimit, None));
+
+        var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
+
+        Assert.False(line.FlashSale!.Applied);
+        Assert.Equal(0, line.FlashSale.RemainingForYou);
+        Assert.Equal(line.RegularUnitPrice, line.UnitPrice);
+    }
+
+    [Fact]
     public async Task RecordPurchaseAsync_SameCheckoutTwice_CountsItOnce()
     {
         var shop = new Shop();

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using LiveShop.Core.Storage;
+using LiveShop.Core.Payments;
 using LiveShop.Payments;
 using LiveShop.UnitTests.Payments.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -187,28 +188,42 @@ public sealed class KeyVaultPaymentSecretsTests : IClassFixture<FakeKeyVaultServ
     }
 
     [Fact]
-    public async Task Secrets_VaultFails_ThrowsAndTheNextCallReadsAgain()
+    public async Task Secrets_VaultFailsBeforeAnyRead_IsUnavailableAndTheNextCallReadsAgain()
+    {
+        _vault.SetSecret(ApiKeyName, "sk_live_1");
+        _vault.SetSecret(WebhookName, "whsec_1");
+        _vault.Fail(503);
+
+        var error = Assert.IsType<RequestFailedException>((await Assert.ThrowsAsync<PaymentUnavailableException>(() => _secrets.ApiKeyAsync(CancellationToken.None))).InnerException);
+        var apiKey = await _secrets.ApiKeyAsync(CancellationToken.None);
+
+        Assert.Equal(503, error.Status);
+        Assert.Equal("sk_live_1", apiKey);
+    }
+
+    [Fact]
+    public async Task Secrets_VaultFailsAfterARead_KeepsTheLastSecretsUntilTheNextRefresh()
     {
         _vault.SetSecret(ApiKeyName, "sk_live_1");
         _vault.SetSecret(WebhookName, "whsec_1");
         await _secrets.ApiKeyAsync(CancellationToken.None);
         _clock.Advance(KeyVaultPaymentSecrets.Refresh);
         _vault.Fail(503);
-
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => _secrets.ApiKeyAsync(CancellationToken.None));
         _vault.SetSecret(ApiKeyName, "sk_live_2");
-        var apiKey = await _secrets.ApiKeyAsync(CancellationToken.None);
 
-        Assert.Equal(503, error.Status);
-        Assert.Equal("sk_live_2", apiKey);
+        var during = await _secrets.ApiKeyAsync(CancellationToken.None);
+        _clock.Advance(KeyVaultPaymentSecrets.Refresh);
+        var after = await _secrets.ApiKeyAsync(CancellationToken.None);
+
+        Assert.Equal(("sk_live_1", "sk_live_2"), (during, after));
     }
 
     [Fact]
-    public async Task Secrets_ApiKeySecretMissing_ThrowsNotFound()
+    public async Task Secrets_ApiKeySecretMissing_IsUnavailableWithTheVaultsNotFound()
     {
         _vault.SetSecret(WebhookName, "whsec_1");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => _secrets.ApiKeyAsync(CancellationToken.None));
+        var error = Assert.IsType<RequestFailedException>((await Assert.ThrowsAsync<PaymentUnavailableException>(() => _secrets.ApiKeyAsync(CancellationToken.None))).InnerException);
 
         Assert.Equal(404, error.Status);
     }
