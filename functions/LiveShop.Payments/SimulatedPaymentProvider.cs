@@ -15,6 +15,9 @@ namespace LiveShop.Payments;
 public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, TimeProvider clock) : IPaymentProvider
 {
     private readonly ConcurrentDictionary<string, Payment> _payments = new(StringComparer.Ordinal);
+
+    /// <summary>Payments declined when authorized: not counted, but they exist, as a declined PaymentIntent does on Stripe.</summary>
+    private readonly ConcurrentDictionary<string, Payment> _declined = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<PaymentResult>> _authorizations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RefundResult> _refunds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
@@ -28,7 +31,7 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
 
     /// <summary>A payment's state, for tests and the runner's development endpoints.</summary>
     public SimulatedPayment? Find(string paymentId) =>
-        _payments.TryGetValue(paymentId, out var p) ? p.Snapshot() : null;
+        _payments.TryGetValue(paymentId, out var p) || _declined.TryGetValue(paymentId, out p) ? p.Snapshot() : null;
 
     public Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken)
     {
@@ -148,18 +151,21 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
             Cards.AuthenticationRequired => PaymentStatus.RequiresAction,
             _ => PaymentStatus.Declined,
         };
+        var payment = new Payment(id, request.CheckoutId, request.Amount) { Status = status };
         if (status == PaymentStatus.Declined)
         {
+            _declined[id] = payment;
             return new PaymentResult(id, status, DeclineCode: request.PaymentMethod == Cards.Declined ? "card_declined" : "invalid_payment_method");
         }
 
-        var payment = new Payment(id, request.CheckoutId, request.Amount) { Status = status };
         _payments[id] = payment;
         return Result(payment);
     }
 
     private Payment Get(string paymentId) =>
-        _payments.TryGetValue(paymentId, out var payment) ? payment : throw new InvalidOperationException($"Payment '{paymentId}' does not exist.");
+        _payments.TryGetValue(paymentId, out var payment) || _declined.TryGetValue(paymentId, out payment)
+            ? payment
+            : throw new InvalidOperationException($"Payment '{paymentId}' does not exist.");
 
     private PaymentResult Result(Payment payment) =>
         new(payment.Id, payment.Status, payment.Status == PaymentStatus.RequiresAction ? options.ActionUrl(payment.Id) : null);
