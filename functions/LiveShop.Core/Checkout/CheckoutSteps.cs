@@ -240,7 +240,8 @@ public sealed class CheckoutSteps(
     /// <summary>
     /// Closes a failed checkout: gives back its stock holds and flash-sale claims, closes the order, records the
     /// rejection, then releases the payment as the provider has it (cancels an authorization, refunds a capture). A
-    /// provider that cannot be reached for the release is logged: an uncaptured authorization lapses by itself.
+    /// provider that cannot be reached to cancel an authorization is logged (it lapses by itself); one that cannot be
+    /// reached to find out whether money was taken, or to refund it, fails the step, which is retried.
     /// </summary>
     public async Task FailAsync(CheckoutFailure failure, CancellationToken ct)
     {
@@ -268,24 +269,25 @@ public sealed class CheckoutSteps(
             return;
         }
 
-        try
+        // Ask the provider rather than guess: a capture whose answer was lost may have taken the money. Money taken is
+        // always given back: a provider that cannot be reached for the question or the refund fails the step (it is retried).
+        var payment = await payments.GetAsync(failure.PaymentId, ct);
+        if (payment.Status == PaymentStatus.Captured)
         {
-            // Ask the provider rather than guess: a capture whose answer was lost may have taken the money.
-            var payment = await payments.GetAsync(failure.PaymentId, ct);
-            if (payment.Status == PaymentStatus.Captured)
-            {
-                var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value
-                    ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
-                await payments.RefundAsync(failure.PaymentId, order.Amounts.Total, start.CheckoutId + ":refund", ct);
-            }
-            else if (payment.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
+            var order = (await orders.ReadAsync(start.MerchantId, start.OrderId, ct))?.Value
+                ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing.");
+            await payments.RefundAsync(failure.PaymentId, order.Amounts.Total, start.CheckoutId + ":refund", ct);
+        }
+        else if (payment.Status is PaymentStatus.Authorized or PaymentStatus.RequiresAction)
+        {
+            try
             {
                 await payments.CancelAsync(failure.PaymentId, start.CheckoutId + ":cancel", ct);
             }
-        }
-        catch (PaymentUnavailableException e)
-        {
-            logger.LogWarning(e, "Could not release payment {PaymentId} of checkout {CheckoutId}; an uncaptured authorization lapses by itself", failure.PaymentId, start.CheckoutId);
+            catch (PaymentUnavailableException e)
+            {
+                logger.LogWarning(e, "Could not cancel payment {PaymentId} of checkout {CheckoutId}; an uncaptured authorization lapses by itself", failure.PaymentId, start.CheckoutId);
+            }
         }
     }
 

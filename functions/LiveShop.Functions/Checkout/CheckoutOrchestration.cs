@@ -8,8 +8,9 @@ namespace LiveShop.Functions.Checkout;
 /// <summary>
 /// A checkout as a Durable Functions orchestration: price now, reserve every line's stock (all or nothing), create the
 /// order, authorize the payment, wait for the customer's action if the card needs one (or the viewer's cancellation, or
-/// the timeout), capture, turn held units into sold units, and finish. Any failure after the reservation runs the one
-/// compensation step, which gives back stock and claims and releases the payment.
+/// the timeout), capture, turn held units into sold units, and finish. Any failure before the capture runs the one
+/// compensation step, which gives back stock and claims and releases the payment; once the money is taken the checkout
+/// only goes forward. The compensation and the steps after the capture are retried until they succeed.
 /// </summary>
 /// <remarks>
 /// Deterministic: no clock but <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/>, no I/O but activities, no
@@ -25,6 +26,11 @@ public static class CheckoutOrchestration
     public static readonly TaskOptions PaymentRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromMilliseconds(500), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(5)));
 
+    /// <summary>The pause after a must-finish step's first round of retries failed; it doubles for each later round.</summary>
+    public static readonly TimeSpan FirstRoundPause = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaxRoundPause = TimeSpan.FromMinutes(5);
+
     [Function(nameof(CheckoutOrchestrator))]
     public static async Task<CheckoutOutcome> CheckoutOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -33,7 +39,19 @@ public static class CheckoutOrchestration
         var start = run.Start;
         var log = context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator));
 
-        var pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
+        PricingResult pricing;
+        try
+        {
+            pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
+        }
+        catch (TaskFailedException e)
+        {
+            // Nothing is held yet, but the checkout must still end (it would stay pending forever).
+            log.LogError("Checkout {CheckoutId}: step {Step} kept failing ({Error})", start.CheckoutId, e.TaskName, e.FailureDetails.ErrorMessage);
+            return await FailAsync(context, new CheckoutFailure(start, null, null, Rejection(
+                RejectionReasons.Failed, "The checkout could not complete; nothing is held and nothing was charged.")));
+        }
+
         if (pricing.Rejection is { } unpriced)
         {
             return await FailAsync(context, new CheckoutFailure(start, null, null, unpriced));
@@ -91,13 +109,19 @@ public static class CheckoutOrchestration
                     : Rejection(RejectionReasons.PaymentDeclined, "The payment could not be captured.")));
             }
 
-            if (!await context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry))
+            // The money is taken: from here the checkout goes forward, never back. A step that keeps failing is retried
+            // until it succeeds (compensating now would refund a sale whose units are already sold).
+            if (!await UntilDoneAsync(context, nameof(CheckoutActivities.CommitStock), () => context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry)))
             {
                 return await FailAsync(context, new CheckoutFailure(start, lines, progress.PaymentId, Rejection(
                     RejectionReasons.Expired, "The reserved units expired before the payment completed; the payment was refunded.")));
             }
 
-            await context.CallActivityAsync(nameof(CheckoutActivities.CompleteCheckout), progress, StepRetry);
+            await UntilDoneAsync(context, nameof(CheckoutActivities.CompleteCheckout), async () =>
+            {
+                await context.CallActivityAsync(nameof(CheckoutActivities.CompleteCheckout), progress, StepRetry);
+                return true;
+            });
             return new CheckoutOutcome(CheckoutStatus.Paid, null);
         }
         catch (TaskFailedException e)
@@ -141,10 +165,37 @@ public static class CheckoutOrchestration
         }
     }
 
+    /// <summary>The compensation must finish (it gives back stock and claims and the money): it is retried until it does.</summary>
     private static async Task<CheckoutOutcome> FailAsync(TaskOrchestrationContext context, CheckoutFailure failure)
     {
-        await context.CallActivityAsync(nameof(CheckoutActivities.FailCheckout), failure, StepRetry);
+        await UntilDoneAsync(context, nameof(CheckoutActivities.FailCheckout), async () =>
+        {
+            await context.CallActivityAsync(nameof(CheckoutActivities.FailCheckout), failure, StepRetry);
+            return true;
+        });
         return new CheckoutOutcome(CheckoutStatus.Rejected, failure.Rejection);
+    }
+
+    /// <summary>
+    /// Runs an idempotent step that must not be given up (with its own retry policy), again and again after a growing
+    /// pause (a durable timer, up to <see cref="MaxRoundPause"/>) while it keeps failing, e.g. through a store outage.
+    /// </summary>
+    private static async Task<T> UntilDoneAsync<T>(TaskOrchestrationContext context, string step, Func<Task<T>> call)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (TaskFailedException e)
+            {
+                var pause = TimeSpan.FromTicks(Math.Min(FirstRoundPause.Ticks << Math.Min(round - 1, 16), MaxRoundPause.Ticks));
+                context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator)).LogError(
+                    "Checkout {CheckoutId}: step {Step} kept failing ({Error}); trying again in {Pause}", context.InstanceId, step, e.FailureDetails.ErrorMessage, pause);
+                await context.CreateTimer(context.CurrentUtcDateTime + pause, CancellationToken.None);
+            }
+        }
     }
 
     private static CheckoutRejection Rejection(string reason, string detail) => new(reason, null, detail);
