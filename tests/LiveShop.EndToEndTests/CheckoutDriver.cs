@@ -120,6 +120,30 @@ public static class CheckoutDriver
         Assert.Contains("\"webhookStatus\":200", body, StringComparison.Ordinal);
     }
 
+    /// <summary>Waits until no checkout orchestration of the runner is running (each must complete).</summary>
+    public static async Task WaitForCheckoutsAsync(this RunnerFixture runner)
+    {
+        while (true)
+        {
+            var running = new List<string>();
+            var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] };
+            await foreach (var instance in runner.Durable.GetAllInstancesAsync(query))
+            {
+                running.Add(instance.InstanceId);
+            }
+
+            if (running.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var id in running)
+            {
+                await runner.WaitForCheckoutAsync(id);
+            }
+        }
+    }
+
     /// <summary>The order as stored (with its payment id, which the API does not show).</summary>
     public static async Task<Order> StoredOrderAsync(this RunnerFixture runner, string merchantId, string orderId) =>
         (await runner.Orders.ReadAsync(merchantId, orderId, CancellationToken.None))?.Value ?? throw new InvalidOperationException($"Order {orderId} is not stored.");
