@@ -275,6 +275,15 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
         Assert.Equal([winner.Id], claim.Entries.Keys);
         var paid = Assert.IsType<OrderPaidData>(Assert.Single(runner.Events.About(merchant, winner.OrderId)).Data);
         Assert.Equal(new OrderPaidLine(product, "shirt-s", 2, sale.Id, stream), Assert.Single(paid.Lines));
+
+        // Another buyer's card is declined: its claim is given back, and so are the sale's units.
+        var otherId = RunnerFixture.NewViewerId();
+        var declined = await runner.CheckoutAsync(runner.ViewerToken(otherId), BuyNow(merchant, product, Declined, "uk", quantity: 2, streamId: stream));
+        Assert.Equal(("rejected", RejectionReasons.PaymentDeclined, 3000L), (declined.Status, declined.Rejection?.Reason, declined.Total!.MinorUnits));
+        var released = (await runner.Claims.ReadAsync(otherId, sale.Id, CancellationToken.None))!.Value;
+        Assert.Equal((0L, 0L, ClaimState.Released), (released.Taken, released.Bought, released.Entries[declined.Id].State));
+        level = await runner.LevelAsync(merchant, product);
+        Assert.Equal((18L, 0L, 2L, 8L), (level.Available, level.Reserved, level.Sold, level.SaleUnitsLeft));
     }
 
     /// <summary>
