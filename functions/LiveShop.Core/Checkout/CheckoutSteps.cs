@@ -264,7 +264,7 @@ public sealed class CheckoutSteps(
         }
 
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null }, ct);
-        if (failure.PaymentId is null)
+        if (string.IsNullOrEmpty(failure.PaymentId))
         {
             return;
         }
