@@ -27,6 +27,13 @@ public sealed class StripeWebhookVerifier(IPaymentSecrets secrets, TimeProvider 
             try
             {
                 verified = EventUtility.ConstructEvent(body, signatureHeader, secret, ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+
+                // Signed JSON that is no event ("null", "{}", an object without id or type): nothing to handle or deduplicate on.
+                if (string.IsNullOrEmpty(verified?.Id) || string.IsNullOrEmpty(verified.Type))
+                {
+                    throw LiveShopException.BadRequest("Not an event", "The signature verifies but the body is not a Stripe event (it has no id or type).");
+                }
+
                 break;
             }
             // Stripe.net reads t= with Convert.ToInt32 after the signature matched: a signed but malformed (or, after

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using LiveShop.Core.Carts;
+using LiveShop.Core.Checkout;
+using LiveShop.Core.Orders;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Streams;
@@ -14,7 +16,9 @@ namespace LiveShop.EndToEndTests;
 /// <summary>
 /// Every mutating endpoint against every kind of caller. Merchant endpoints: only the owning merchant succeeds.
 /// Cart endpoints: only a shopper (viewer or guest) gets in, each only ever reaches its own cart, and no one else's
-/// request changes the owner's cart. A refused request writes nothing to storage.
+/// request changes the owner's cart. Checkout and order endpoints: only a signed-in viewer gets in, and only to its
+/// own checkouts and orders (another viewer's are not found). A refused request writes nothing to storage. The reads
+/// that need a caller (checkouts and orders) are checked the same way, and the payment webhook by its signature.
 /// </summary>
 [Collection(RunnerCollection.Name)]
 public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
@@ -22,11 +26,14 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
     /// <summary>The market of the carts in the cart cases.</summary>
     private const string CartMarket = "uk";
 
-    /// <summary>Who may make a call: the merchant that owns the resource, or the shopper whose cart it is.</summary>
+    /// <summary>Who may make a call: the merchant that owns the resource, the shopper whose cart it is, or the viewer whose checkout or order it is.</summary>
     public enum Access
     {
         Merchant,
         Shopper,
+
+        /// <summary>A signed-in viewer only (bearer token; a guest token is no identity here).</summary>
+        Viewer,
     }
 
     /// <summary>A prepared request against resources of <paramref name="Owner"/> (a merchant id, or a viewer id for cart calls).</summary>
@@ -48,6 +55,15 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
 
         /// <summary>Cart calls: what the same request answers from another guest, which acts on its own cart.</summary>
         public HttpStatusCode OtherGuest { get; init; }
+
+        /// <summary>Headers the request needs besides its credentials (e.g. Idempotency-Key).</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>The owner's state that no one but the owner may change (read from the stores), if any.</summary>
+        public Func<Task<string>>? Watch { get; init; }
+
+        /// <summary>Runs after the call: ends what the case left running (a checkout), so no later test sees its writes.</summary>
+        public Func<Task>? Settle { get; init; }
     }
 
     /// <summary>The mutating functions that answer to merchants.</summary>
@@ -123,6 +139,55 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
             var sale = await r.CreateFlashSaleAsync(owner, stream, Inputs.FlashSale(product, r.Clock.GetUtcNow()));
             return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.MerchantProductSaleCancel, owner, product, sale.Id), null, null, HttpStatusCode.OK, owner);
         },
+        ["RefundOrder"] = async r =>
+        {
+            var owner = RunnerFixture.NewMerchantId();
+            var paid = await r.PaidOrderAsync(owner);
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.MerchantOrderRefunds, owner, paid.OrderId), new RefundInput(null, true), null, HttpStatusCode.OK, owner)
+            {
+                Headers = new Dictionary<string, string> { ["Idempotency-Key"] = "refund-1" },
+                Watch = () => OrderStateAsync(r, paid),
+            };
+        },
+    };
+
+    /// <summary>The checkout and order functions: a viewer starts a checkout, and cancels its order while it waits for 3-D Secure.</summary>
+    private static readonly Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> ViewerCases = new()
+    {
+        ["StartCheckout"] = async r =>
+        {
+            var merchant = RunnerFixture.NewMerchantId();
+            var (product, _) = await r.CreateProductAsync(merchant);
+            var owner = RunnerFixture.NewViewerId();
+            const string key = "checkout-1";
+            return new PreparedCall(HttpMethod.Post, Routes.Checkouts, CheckoutDriver.BuyNow(merchant, product), null, HttpStatusCode.Accepted, owner)
+            {
+                Access = Access.Viewer,
+                OwnerShopper = Shopper.Viewer(r.ViewerToken(owner)),
+                Headers = new Dictionary<string, string> { ["Idempotency-Key"] = key },
+
+                // Another viewer's same request starts its own checkout (its id comes from its own identity and the key).
+                OtherViewer = HttpStatusCode.Accepted,
+                Watch = async () => (await r.Checkouts.ReadAsync(owner, CheckoutService.IdFor(owner, key), CancellationToken.None))?.ETag ?? "no checkout",
+                Settle = () => WaitForCheckoutsAsync(r),
+            };
+        },
+        ["CancelMyOrder"] = async r =>
+        {
+            var awaiting = await r.AwaitingOrderAsync();
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.OrderCancel, awaiting.OrderId), null, null, HttpStatusCode.Accepted, awaiting.ViewerId)
+            {
+                Access = Access.Viewer,
+                OwnerShopper = Shopper.Viewer(awaiting.Token),
+                OtherViewer = HttpStatusCode.NotFound,
+                Watch = () => OrderStateAsync(r, awaiting),
+                Settle = async () =>
+                {
+                    await r.FinishAsync(awaiting);
+                    await WaitForCheckoutsAsync(r);
+                },
+            };
+        },
     };
 
     /// <summary>
@@ -165,6 +230,9 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         ["CreateGuest"] = (
             "Anonymous by design: it hands a new guest identity to anyone and stores nothing, so there is no owner and nothing to refuse.",
             CreateGuest_AnonymousCaller_GetsWellFormedTokenAndNothingIsWritten),
+        ["PaymentWebhook"] = (
+            "Called by the payment provider, which authenticates by the Stripe-Signature of the exact body (HMAC with the webhook secret, within 300 s), not by a bearer token.",
+            PaymentWebhook_OnlyAFreshValidSignatureGetsIn_AndAnEventIsHandledOnce),
     };
 
     public enum CallerKind
@@ -286,7 +354,13 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         var watchedBefore = await SnapshotAsync(call);
         var writesBefore = runner.Writes;
 
-        using var response = await runner.SendAsync(call.Method, call.Route, await CallerAsync(kind, call), call.Body, call.IfMatch);
+        using var request = RunnerFixture.Request(call.Method, call.Route, await CallerAsync(kind, call), call.Body, call.IfMatch);
+        foreach (var (name, value) in call.Headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await runner.Client.SendAsync(request);
 
         var expected = Expected(function, call, kind);
         var body = await response.Content.ReadAsStringAsync();
@@ -305,13 +379,18 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         {
             Assert.Equal(watchedBefore, await SnapshotAsync(call));
         }
+
+        if (call.Settle is not null)
+        {
+            await call.Settle();
+        }
     }
 
     private static HttpStatusCode Expected(string function, PreparedCall call, CallerKind kind) => kind switch
     {
         CallerKind.Owner => call.Success,
         CallerKind.None or CallerKind.Garbage or CallerKind.Expired or CallerKind.ForeignKey or CallerKind.WrongAudience or CallerKind.BadGuestToken => HttpStatusCode.Unauthorized,
-        CallerKind.Viewer when call.Access == Access.Shopper => call.OtherViewer,
+        CallerKind.Viewer when call.Access is Access.Shopper or Access.Viewer => call.OtherViewer,
         CallerKind.OtherGuest when call.Access == Access.Shopper => call.OtherGuest,
 
         // A guest token is no bearer token: merchant endpoints see an anonymous caller.
@@ -329,7 +408,7 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         var key = configuration[SettingNames.AuthDevSigningKey]!;
         var issuer = configuration[SettingNames.AuthIssuer]!;
         var audience = configuration[SettingNames.AuthAudience]!;
-        var shopper = call.Access == Access.Shopper;
+        var shopper = call.Access != Access.Merchant;
         var (subject, role, merchantId) = shopper ? (call.Owner, Role.Viewer, (string?)null) : ("u", Role.Merchant, call.Owner);
 
         // A merge names the guest cart it takes; every caller but another shopper brings the owner's guest token along.
@@ -356,6 +435,11 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
     private async Task<List<string>> SnapshotAsync(PreparedCall call)
     {
         var snapshot = new List<string>();
+        if (call.Watch is not null)
+        {
+            snapshot.Add(await call.Watch());
+        }
+
         foreach (var shopper in call.Watched)
         {
             var view = await runner.GetCartAsync(shopper, CartMarket);
@@ -368,6 +452,11 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
     private static Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>> BuildCases()
     {
         var cases = new Dictionary<string, Func<RunnerFixture, Task<PreparedCall>>>(MerchantCases);
+        foreach (var (name, prepare) in ViewerCases)
+        {
+            cases.Add(name, prepare);
+        }
+
         foreach (var (name, prepare) in CartCases)
         {
             cases.Add(name, r => prepare(r, NewViewer(r)));

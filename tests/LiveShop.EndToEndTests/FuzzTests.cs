@@ -4,8 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LiveShop.Core.Carts;
+using LiveShop.Core.Configuration;
+using LiveShop.Core.Orders;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Payments;
 
 namespace LiveShop.EndToEndTests;
 
@@ -22,22 +25,55 @@ public sealed class FuzzTests(RunnerFixture runner)
     /// <summary>Functions that take no input at all (no body, no route values, no query): nothing to break.</summary>
     private static readonly string[] WithoutInput = ["CreateGuest"];
 
-    private sealed record Target(HttpMethod Method, string Route, object? ValidBody, string? IfMatch, string? Token, string? GuestToken = null);
+    /// <summary>The order waiting for 3-D Secure that the cancel and webhook targets name (ended after the run).</summary>
+    private PaidOrder? _awaiting;
+
+    private sealed record Target(HttpMethod Method, string Route, object? ValidBody, string? IfMatch, string? Token, string? GuestToken = null)
+    {
+        /// <summary>Headers the valid request sends besides its credentials (Idempotency-Key, Stripe-Signature).</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>Whether "{}" is a valid body for this function (a refund without lines refunds everything).</summary>
+        public bool EmptyObjectIsValid { get; init; }
+
+        /// <summary>
+        /// For the payment webhook: signs a body, so that garbage also reaches the event parser with a valid signature
+        /// (mutations of the valid event keep its signature, which then no longer matches).
+        /// </summary>
+        public Func<string, string>? Sign { get; init; }
+    }
 
     [Fact]
     public async Task EveryEndpoint_MalformedInput_Answers4xxProblemAndWritesNothing()
     {
-        var targets = await TargetsAsync();
+        var random = new Random(20261125);
+        var targets = await TargetsAsync(random);
         Assert.Equal(FunctionsMetadata.HttpFunctions().Select(f => f.Name).Order(), targets.Keys.Order());
 
-        var random = new Random(20261125);
         var sent = 0;
         foreach (var (name, target) in targets)
         {
             var sentToTarget = 0;
-            foreach (var (body, contentType) in Payloads(target.ValidBody, random))
+            foreach (var (body, contentType, garbage) in Payloads(target.ValidBody, random))
             {
+                if (body == "{}" && target.EmptyObjectIsValid)
+                {
+                    continue;
+                }
+
                 await SendAndCheckAsync(name, target, target.Route, body, contentType);
+                sentToTarget++;
+                if (garbage && target.Sign is not null && body is not null)
+                {
+                    await SendAndCheckAsync(name, target with { Headers = new Dictionary<string, string> { [PaymentWebhookFunctions.SignatureHeader] = target.Sign(body) } }, target.Route, body, contentType);
+                    sentToTarget++;
+                }
+            }
+
+            if (target.Route.Contains('?', StringComparison.Ordinal))
+            {
+                // The route itself carries a bad query.
+                await SendAndCheckAsync(name, target, target.Route, null, null);
                 sentToTarget++;
             }
 
@@ -52,6 +88,10 @@ public sealed class FuzzTests(RunnerFixture runner)
         }
 
         Assert.True(sent > 500, $"Only {sent} requests were sent.");
+
+        // Nothing reached the waiting checkout: it still waits, and ends as its buyer decides.
+        Assert.Equal("awaiting_payment_action", (await runner.GetCheckoutAsync(_awaiting!.Token, _awaiting.Checkout.Id)).Status);
+        await runner.FinishAsync(_awaiting);
     }
 
     [Theory]
@@ -68,6 +108,49 @@ public sealed class FuzzTests(RunnerFixture runner)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"id\":\"evt_no_type\"}")]
+    [InlineData("{\"type\":\"payment_intent.amount_capturable_updated\"}")]
+    [InlineData("{\"id\":\"evt_1\",\"type\":\"payment_intent.payment_failed\",\"data\":7}")]
+    public async Task PaymentWebhook_ValidlySignedBodyThatIsNoEvent_Answers400ProblemAndRecordsNothing(string body)
+    {
+        var secret = runner.App.Configuration[SettingNames.PaymentWebhookSecret]!;
+        using var request = RunnerFixture.Request(HttpMethod.Post, Routes.PaymentWebhooks);
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        request.Headers.TryAddWithoutValidation(PaymentWebhookFunctions.SignatureHeader, AuthorizationMatrixTests.Sign(secret, runner.Clock.GetUtcNow().ToUnixTimeSeconds(), body));
+        var writesBefore = runner.Writes;
+
+        using var response = await runner.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not a Stripe event", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(writesBefore, runner.Writes);
+    }
+
+    [Theory]
+    [InlineData("pageSize=abc")]
+    [InlineData("pageSize=0")]
+    [InlineData("pageSize=101")]
+    [InlineData("continuationToken=not-a-token")]
+    public async Task OrderLists_BadQuery_Answer400ProblemAndWriteNothing(string query)
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var writesBefore = runner.Writes;
+
+        using var mine = await runner.Client.SendAsync(RunnerFixture.Request(HttpMethod.Get, Routes.Orders + "?" + query, runner.ViewerToken(RunnerFixture.NewViewerId())));
+        using var merchants = await runner.Client.SendAsync(RunnerFixture.Request(HttpMethod.Get, Routes.Format(Routes.MerchantOrders, merchant) + "?" + query, runner.MerchantToken(merchant)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, mine.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, merchants.StatusCode);
+        Assert.Equal("application/problem+json", mine.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", merchants.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(writesBefore, runner.Writes);
     }
 
     [Theory]
@@ -114,6 +197,10 @@ public sealed class FuzzTests(RunnerFixture runner)
     {
         var writesBefore = runner.Writes;
         using var request = RunnerFixture.Request(target.Method, route, new Shopper(target.Token, target.GuestToken), ifMatch: target.IfMatch);
+        foreach (var (header, value) in target.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+        }
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
@@ -130,7 +217,7 @@ public sealed class FuzzTests(RunnerFixture runner)
     }
 
     /// <summary>One valid request per function (from the right caller, with real ids), to be broken.</summary>
-    private async Task<Dictionary<string, Target>> TargetsAsync()
+    private async Task<Dictionary<string, Target>> TargetsAsync(Random random)
     {
         var owner = RunnerFixture.NewMerchantId();
         var token = runner.MerchantToken(owner);
@@ -146,6 +233,36 @@ public sealed class FuzzTests(RunnerFixture runner)
         var guest = await runner.NewGuestTokenAsync();
         await runner.AddToCartAsync(Shopper.Guest(guest), CartMarket, owner, cartProduct, "shirt-m");
         var lineRoute = Routes.Format(Routes.CartLine, CartMarket, line.Line!.LineId);
+
+        // A paid order (refundable), an order waiting for 3-D Secure (cancellable, and the checkout a webhook event names).
+        var paid = await runner.PaidOrderAsync(owner);
+        _awaiting = await runner.AwaitingOrderAsync(owner);
+        var paymentId = (await runner.StoredOrderAsync(owner, _awaiting.OrderId)).Payment.PaymentId!;
+        var secret = runner.App.Configuration[SettingNames.PaymentWebhookSecret]!;
+        var signedAt = runner.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var paymentEvent = new JsonObject
+        {
+            ["id"] = $"evt_fuzz_{random.Next()}",
+            ["object"] = "event",
+            ["api_version"] = "2026-10-28.endive",
+            ["created"] = signedAt,
+            ["livemode"] = false,
+            ["pending_webhooks"] = 1,
+            ["type"] = "payment_intent.amount_capturable_updated",
+            ["data"] = new JsonObject
+            {
+                ["object"] = new JsonObject
+                {
+                    ["id"] = paymentId,
+                    ["object"] = "payment_intent",
+                    ["amount"] = 2500,
+                    ["currency"] = "usd",
+                    ["capture_method"] = "manual",
+                    ["status"] = "requires_capture",
+                    ["metadata"] = new JsonObject { ["checkout_id"] = _awaiting.Checkout.Id },
+                },
+            },
+        };
         return new()
         {
             ["CreateProduct"] = new(HttpMethod.Post, Routes.Format(Routes.MerchantProducts, owner), Inputs.Product(), null, token),
@@ -172,11 +289,35 @@ public sealed class FuzzTests(RunnerFixture runner)
 
             // The guest's cart has a line: a merge that got through would write.
             ["MergeGuestCart"] = new(HttpMethod.Post, Routes.Format(Routes.CartMerge, CartMarket), null, null, viewer, guest),
+
+            // A checkout or a cancellation that got through would write; so would a refund (of one unit, with restock).
+            ["StartCheckout"] = new(HttpMethod.Post, Routes.Checkouts, CheckoutDriver.BuyNow(owner, product), null, viewer) { Headers = new Dictionary<string, string> { ["Idempotency-Key"] = "fuzz-1" } },
+            ["GetCheckout"] = new(HttpMethod.Get, Routes.Format(Routes.Checkout, paid.Checkout.Id), null, null, paid.Token),
+            ["ListMyOrders"] = new(HttpMethod.Get, Routes.Orders + "?pageSize=x", null, null, paid.Token),
+            ["GetMyOrder"] = new(HttpMethod.Get, Routes.Format(Routes.Order, paid.OrderId), null, null, paid.Token),
+            ["CancelMyOrder"] = new(HttpMethod.Post, Routes.Format(Routes.OrderCancel, _awaiting.OrderId), null, null, _awaiting.Token),
+            ["ListMerchantOrders"] = new(HttpMethod.Get, Routes.Format(Routes.MerchantOrders, owner) + "?pageSize=x", null, null, token),
+            ["GetMerchantOrder"] = new(HttpMethod.Get, Routes.Format(Routes.MerchantOrder, owner, paid.OrderId), null, null, token),
+            ["RefundOrder"] = new(HttpMethod.Post, Routes.Format(Routes.MerchantOrderRefunds, owner, paid.OrderId), new RefundInput([new RefundLineInput(1, 1)], true), null, token)
+            {
+                Headers = new Dictionary<string, string> { ["Idempotency-Key"] = "fuzz-refund-1" },
+                EmptyObjectIsValid = true,
+            },
+
+            // A signed event about the waiting checkout (an event that got through would be recorded).
+            ["PaymentWebhook"] = new(HttpMethod.Post, Routes.PaymentWebhooks, paymentEvent, null, null)
+            {
+                Headers = new Dictionary<string, string> { [PaymentWebhookFunctions.SignatureHeader] = AuthorizationMatrixTests.Sign(secret, signedAt, paymentEvent.ToJsonString()) },
+                Sign = body => AuthorizationMatrixTests.Sign(secret, signedAt, body),
+            },
         };
     }
 
-    /// <summary>Bodies that must all be refused: for endpoints with a body, every leaf of a valid body given a wrong type, plus garbage.</summary>
-    private static IEnumerable<(string? Body, string? ContentType)> Payloads(object? validBody, Random random)
+    /// <summary>
+    /// Bodies that must all be refused: for endpoints with a body, every leaf of a valid body given a wrong type, plus
+    /// garbage (<c>Garbage</c>: no request of that function, whoever signed it).
+    /// </summary>
+    private static IEnumerable<(string? Body, string? ContentType, bool Garbage)> Payloads(object? validBody, Random random)
     {
         if (validBody is null)
         {
@@ -186,24 +327,24 @@ public sealed class FuzzTests(RunnerFixture runner)
         var valid = JsonSerializer.SerializeToNode(validBody, ApiJson.Options)!;
         foreach (var mutated in WrongTypes(valid))
         {
-            yield return (mutated, "application/json");
+            yield return (mutated, "application/json", false);
         }
 
-        yield return (valid.ToJsonString(), "text/plain");
-        yield return (valid.ToJsonString(), null);
-        yield return (valid.ToJsonString()[..(valid.ToJsonString().Length / 2)], "application/json");
-        yield return (string.Empty, "application/json");
-        yield return ("null", "application/json");
-        yield return ("[]", "application/json");
-        yield return ("{}", "application/json");
-        yield return ("{\"unknownProperty\":1}", "application/json");
-        yield return (new string('[', 10_000) + new string(']', 10_000), "application/json");
-        yield return ("{\"title\":\"" + new string('x', 100_000) + "\"}", "application/json");
+        yield return (valid.ToJsonString(), "text/plain", false);
+        yield return (valid.ToJsonString(), null, false);
+        yield return (valid.ToJsonString()[..(valid.ToJsonString().Length / 2)], "application/json", true);
+        yield return (string.Empty, "application/json", true);
+        yield return ("null", "application/json", true);
+        yield return ("[]", "application/json", true);
+        yield return ("{}", "application/json", true);
+        yield return ("{\"unknownProperty\":1}", "application/json", true);
+        yield return (new string('[', 10_000) + new string(']', 10_000), "application/json", true);
+        yield return ("{\"title\":\"" + new string('x', 100_000) + "\"}", "application/json", true);
         for (var i = 0; i < 40; i++)
         {
             var bytes = new byte[random.Next(1, 400)];
             random.NextBytes(bytes);
-            yield return (Encoding.Latin1.GetString(bytes), "application/json");
+            yield return (Encoding.Latin1.GetString(bytes), "application/json", true);
         }
     }
 
@@ -300,7 +441,8 @@ public sealed class FuzzTests(RunnerFixture runner)
         for (var i = 0; i < segments.Length; i++)
         {
             if (segments[i] is "merchants" or "products" or "streams" or "showcase" or "start" or "end" or "archive"
-                or "sales" or "cancel" or "guests" or "carts" or "lines" or "merge")
+                or "sales" or "cancel" or "guests" or "carts" or "lines" or "merge" or "checkouts" or "orders" or "refunds"
+                or "webhooks" or "payments")
             {
                 continue;
             }

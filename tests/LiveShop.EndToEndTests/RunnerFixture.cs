@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage.InMemory;
@@ -12,7 +15,9 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Carts;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
+using LiveShop.Payments;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveShop.EndToEndTests;
@@ -21,8 +26,10 @@ namespace LiveShop.EndToEndTests;
 /// The local runner on a free loopback port, over real HTTP, with in-memory stores wrapped so tests can see
 /// every write. Each test creates its own merchant ids, so no test depends on another's data.
 /// </summary>
-public sealed class RunnerFixture : IAsyncLifetime
+public sealed class RunnerFixture : IAsyncLifetime, IAsyncDisposable
 {
+    private readonly string[] _extraArgs;
+    private readonly Action<RunnerFixture, WebApplicationBuilder>? _configure;
     private WebApplication? _app;
 
     public HttpClient Client { get; private set; } = null!;
@@ -40,20 +47,65 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public WriteCountingStockStore Stock { get; } = new(new InMemoryStockStore());
 
+    public WriteCountingCheckoutStore Checkouts { get; } = new(new InMemoryCheckoutStore());
+
+    public WriteCountingOrderStore Orders { get; } = new(new InMemoryOrderStore());
+
+    public WriteCountingSaleClaimStore Claims { get; } = new(new InMemorySaleClaimStore());
+
+    public WriteCountingPaymentEventStore PaymentEvents { get; } = new(new InMemoryPaymentEventStore());
+
+    /// <summary>The domain events the app published (it publishes through this instead of the log).</summary>
+    public RecordingDomainEvents Events { get; } = new();
+
     /// <summary>Every write that reached any store.</summary>
-    public int Writes => Products.Writes + Streams.Writes + Carts.Writes + Stock.Writes;
+    public int Writes => Products.Writes + Streams.Writes + Carts.Writes + Stock.Writes + Checkouts.Writes + Orders.Writes + Claims.Writes + PaymentEvents.Writes;
 
     public RunnerFixture()
+        : this([], null)
     {
+    }
+
+    private RunnerFixture(string[] extraArgs, Action<RunnerFixture, WebApplicationBuilder>? configure)
+    {
+        _extraArgs = extraArgs;
+        _configure = configure;
         Carts = new(new InMemoryCartStore(Clock));
     }
+
+    /// <summary>
+    /// A runner of its own (for a test that needs other settings, or moves the clock far): <paramref name="extraArgs"/>
+    /// are added to the command line, and <paramref name="configure"/> runs after the fixture's own replacements.
+    /// </summary>
+    public static async Task<RunnerFixture> StartAsync(string[] extraArgs, Action<RunnerFixture, WebApplicationBuilder>? configure = null)
+    {
+        var runner = new RunnerFixture(extraArgs, configure);
+        try
+        {
+            await runner.InitializeAsync();
+            return runner;
+        }
+        catch
+        {
+            await runner.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The simulated payment provider the app pays with.</summary>
+    public SimulatedPaymentProvider Payments => App.Services.GetRequiredService<SimulatedPaymentProvider>();
+
+    public StockLedger Ledger => App.Services.GetRequiredService<StockLedger>();
+
+    /// <summary>The app's Durable client (checkout orchestrations run on the runner's in-memory backend).</summary>
+    public DurableTaskClient Durable => App.Services.GetRequiredService<DurableTaskClient>();
 
     public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
         _app = LocalRunnerApp.Build(
-            ["--urls=http://127.0.0.1:0", "--LocalRunner:Seed=false", "--LiveShop:StreamCacheMilliseconds=60000", "--Logging:LogLevel:Default=Warning"],
+            ["--urls=http://127.0.0.1:0", "--LocalRunner:Seed=false", "--LiveShop:StreamCacheMilliseconds=60000", "--Logging:LogLevel:Default=Warning", .. _extraArgs],
             builder =>
             {
                 builder.Services.AddSingleton<TimeProvider>(Clock);
@@ -61,6 +113,12 @@ public sealed class RunnerFixture : IAsyncLifetime
                 builder.Services.AddSingleton<IStreamStore>(Streams);
                 builder.Services.AddSingleton<ICartStore>(Carts);
                 builder.Services.AddSingleton<IStockStore>(Stock);
+                builder.Services.AddSingleton<ICheckoutStore>(Checkouts);
+                builder.Services.AddSingleton<IOrderStore>(Orders);
+                builder.Services.AddSingleton<ISaleClaimStore>(Claims);
+                builder.Services.AddSingleton<IPaymentEventStore>(PaymentEvents);
+                builder.Services.AddSingleton<IDomainEvents>(Events);
+                _configure?.Invoke(this, builder);
             });
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
@@ -75,12 +133,15 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
+            _app = null;
         }
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public static string NewMerchantId() => "m-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 

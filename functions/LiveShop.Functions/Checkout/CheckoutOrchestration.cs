@@ -28,12 +28,15 @@ public static class CheckoutOrchestration
 
     /// <summary>
     /// Steps that must end (finishing a paid checkout, compensating a failed one, releasing its payment) are retried,
-    /// after each round of <see cref="StepRetry"/>, this many times with <see cref="PersistentPause"/> between: an
-    /// outage of about two hours. Past that the orchestration fails and shows in Durable Functions' monitoring.
+    /// after each round of <see cref="StepRetry"/>, this many times, pausing 5 s at first and doubling up to
+    /// <see cref="MaxPersistentPause"/>: about a day. Past that the orchestration fails and shows in Durable Functions'
+    /// monitoring.
     /// </summary>
-    public const int PersistentRounds = 120;
+    public const int PersistentRounds = 300;
 
-    public static readonly TimeSpan PersistentPause = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan FirstPersistentPause = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaxPersistentPause = TimeSpan.FromMinutes(5);
 
     [Function(nameof(CheckoutOrchestrator))]
     public static async Task<CheckoutOutcome> CheckoutOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -56,9 +59,11 @@ public static class CheckoutOrchestration
 
             var amounts = pricing.Amounts!;
             var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
-            var reservation = await context.CallActivityAsync<ReservationResult>(
-                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, pricing.Lines!, amounts, actionDeadline + CheckoutSettings.HoldMargin), StepRetry);
+
+            // Known before the reservation runs: if it fails half way, the compensation gives back what it took.
             lines = pricing.Lines!;
+            var reservation = await context.CallActivityAsync<ReservationResult>(
+                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, amounts, actionDeadline + CheckoutSettings.HoldMargin), StepRetry);
             if (reservation.Rejection is { } unreserved)
             {
                 return await FailAsync(context, new CheckoutFailure(start, lines, null, unreserved));
@@ -191,9 +196,10 @@ public static class CheckoutOrchestration
             }
             catch (TaskFailedException e) when (round < PersistentRounds)
             {
+                var pause = TimeSpan.FromTicks(Math.Min(FirstPersistentPause.Ticks << Math.Min(round - 1, 16), MaxPersistentPause.Ticks));
                 context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator)).LogWarning(
-                    "Checkout step {Step} failed ({Error}); trying again in {Pause}", activity, e.FailureDetails.ErrorMessage, PersistentPause);
-                await context.CreateTimer(context.CurrentUtcDateTime + PersistentPause, CancellationToken.None);
+                    "Checkout step {Step} failed ({Error}); trying again in {Pause}", activity, e.FailureDetails.ErrorMessage, pause);
+                await context.CreateTimer(context.CurrentUtcDateTime + pause, CancellationToken.None);
             }
         }
     }
