@@ -1,4 +1,4 @@
-// Starts @vercel/cosmosdb-server for the storage contract tests (see CosmosServerFixture.cs).
+// Starts @vercel/cosmosdb-server for the storage contract tests and the benchmarks (see ../CosmosServerProcess.cs).
 // Usage: node launcher.js [port]   (port 0 or none: any free port). Prints "listening <port>" when ready.
 //
 // Test-side fix for a gap of the server: a point read of a missing document throws inside the server
