@@ -1,7 +1,7 @@
 // Starts @vercel/cosmosdb-server for the storage contract tests and the benchmarks (see ../CosmosServerProcess.cs).
 // Usage: node launcher.js [port]   (port 0 or none: any free port). Prints "listening <port>" when ready.
 //
-// Test-side fixes for two gaps of the server (production code never depends on them):
+// Test-side fixes for gaps of the server (production code never depends on them):
 //
 // 1. A point read of a missing document throws inside the server (it reads a property of undefined) and is
 //    answered 500; real Cosmos DB answers 404 NotFound. The request wrapper below turns exactly that case
@@ -14,6 +14,11 @@
 //    is a new text and, in a flash sale, the server spends most of its time compiling. Texts that differ only in
 //    hold ids (h + 24 hex digits) share one compiled template here, and the ids are put back into the template's
 //    generated code: each condition still runs exactly as written, only the compilation is shared.
+//
+// 3. Node closes a keep-alive connection after 5 idle seconds. A client that sends its next request on that
+//    connection at the same moment gets "connection reset by peer" (the SDK does not retry it), which a race with
+//    hundreds of pooled connections and seconds-long waits hit now and then. The server here never closes an idle
+//    connection; the client closes its own (after a minute, SocketsHttpHandler's default).
 'use strict';
 const cosmosdbQuery = require('@zeit/cosmosdb-query');
 const { createHttpsServer } = require('@vercel/cosmosdb-server');
@@ -43,6 +48,7 @@ cosmosdbQuery.default = (sql) => {
 const documentRead = /^\/+dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;
 
 const server = createHttpsServer({ keepAlive: true });
+server.keepAliveTimeout = 0;
 const [serverHandler] = server.listeners('request');
 server.removeAllListeners('request');
 server.on('request', (req, res) => {
