@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Streams;
@@ -28,21 +27,21 @@ public static class HotReadScenario
         var productIds = new List<string>();
         for (var i = 1; i <= ShowcaseSize; i++)
         {
-            using var created = await SendAsync(http, HttpMethod.Post, $"/api/{Routes.Format(Routes.MerchantProducts, MerchantId)}", Product(i), null, ct);
-            productIds.Add(await IdAsync(created, ct));
+            using var created = await ApiCalls.SendAsync(http, HttpMethod.Post, $"/api/{Routes.Format(Routes.MerchantProducts, MerchantId)}", Product(i), null, ct);
+            productIds.Add(await ApiCalls.IdAsync(created, ct));
         }
 
         var stream = new StreamInput("us", "Bench live: twenty-product showcase", DateTimeOffset.UtcNow.AddMinutes(1), "https://video.example.com/live/bench.m3u8");
-        using var createdStream = await SendAsync(http, HttpMethod.Post, $"/api/{Routes.Streams}", stream, null, ct);
-        var streamId = await IdAsync(createdStream, ct);
-        using var showcase = await SendAsync(
-            http, HttpMethod.Put, $"/api/{Routes.Format(Routes.StreamShowcase, streamId)}", new ShowcaseInput(productIds), createdStream.Headers.ETag?.Tag, ct);
-        using var started = await SendAsync(
-            http, HttpMethod.Post, $"/api/{Routes.Format(Routes.StreamStart, streamId)}", null, showcase.Headers.ETag?.Tag, ct);
+        using var createdStream = await ApiCalls.SendAsync(http, HttpMethod.Post, $"/api/{Routes.Streams}", stream, null, ct);
+        var streamId = await ApiCalls.IdAsync(createdStream, ct);
+        using var showcase = await ApiCalls.SendAsync(
+            http, HttpMethod.Put, $"/api/{Routes.Format(Routes.StreamShowcase, streamId)}", new ShowcaseInput(productIds), ApiCalls.ETagOf(createdStream), ct);
+        using var started = await ApiCalls.SendAsync(
+            http, HttpMethod.Post, $"/api/{Routes.Format(Routes.StreamStart, streamId)}", null, ApiCalls.ETagOf(showcase), ct);
         http.DefaultRequestHeaders.Authorization = null;
 
         var path = $"/api/{Routes.Format(Routes.Stream, streamId)}";
-        using var read = await SendAsync(http, HttpMethod.Get, path, null, null, ct);
+        using var read = await ApiCalls.SendAsync(http, HttpMethod.Get, path, null, null, ct);
         var body = await read.Content.ReadAsByteArrayAsync(ct);
         using var view = JsonDocument.Parse(body);
         var status = view.RootElement.GetProperty("status").GetString();
@@ -75,39 +74,8 @@ public static class HotReadScenario
 
     private static async Task<string> MerchantTokenAsync(HttpClient http, CancellationToken ct)
     {
-        using var response = await SendAsync(http, HttpMethod.Post, "/dev/token", new { role = "merchant", merchantId = MerchantId }, null, ct);
+        using var response = await ApiCalls.SendAsync(http, HttpMethod.Post, "/dev/token", new { role = "merchant", merchantId = MerchantId }, null, ct);
         using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
         return body.RootElement.GetProperty("token").GetString() ?? throw new InvalidOperationException("POST /dev/token returned no token.");
-    }
-
-    private static async Task<string> IdAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
-        return body.RootElement.GetProperty("id").GetString() ?? throw new InvalidOperationException("The created resource has no id.");
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(
-        HttpClient http, HttpMethod method, string path, object? body, string? ifMatch, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
-        }
-
-        if (ifMatch is not null)
-        {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
-        }
-
-        var response = await http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            var problem = await response.Content.ReadAsStringAsync(ct);
-            response.Dispose();
-            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {problem}");
-        }
-
-        return response;
     }
 }

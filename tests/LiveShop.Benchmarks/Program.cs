@@ -4,11 +4,37 @@ using LiveShop.Benchmarks;
 using LiveShop.Core.Configuration;
 using LiveShop.LocalRunner;
 
-// The viewers' hot read (GET /api/streams/{streamId}, a live stream with a 20-product showcase) through the local
-// runner, against a bare ASP.NET Core endpoint writing the same bytes, both loaded by wrk with identical settings.
-// Both servers live in this process (same runtime, GC mode and thread pool); each is measured alone while the
-// other sits idle, and from round to round the order alternates.
-var options = BenchmarkOptions.Parse(args, out var error);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+var ct = cancel.Token;
+
+// Scenario flash-sale: the stock reservation race and the checkout race on a local Cosmos server (FlashSaleBenchmark).
+if (args.Length > 0 && args[0] == FlashSaleOptions.Scenario)
+{
+    var flashSale = FlashSaleOptions.Parse(args[1..], out var flashSaleError);
+    if (flashSale is null)
+    {
+        if (flashSaleError is not null)
+        {
+            Console.Error.WriteLine(flashSaleError);
+        }
+
+        Console.Error.WriteLine(FlashSaleOptions.Usage);
+        return flashSaleError is null ? 0 : 2;
+    }
+
+    return await FlashSaleBenchmark.RunAsync(flashSale, ct);
+}
+
+// Scenario hot-read (the default): the viewers' hot read (GET /api/streams/{streamId}, a live stream with a
+// 20-product showcase) through the local runner, against a bare ASP.NET Core endpoint writing the same bytes, both
+// loaded by wrk with identical settings. Both servers live in this process (same runtime, GC mode and thread pool);
+// each is measured alone while the other sits idle, and from round to round the order alternates.
+var options = BenchmarkOptions.Parse(args.Length > 0 && args[0] == BenchmarkOptions.Scenario ? args[1..] : args, out var error);
 if (options is null)
 {
     if (error is not null)
@@ -26,13 +52,6 @@ if (!Wrk.IsInstalled())
     return 3;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-var ct = cancel.Token;
 const string loopback = "http://127.0.0.1:0";
 
 await using var runner = LocalRunnerApp.Build(

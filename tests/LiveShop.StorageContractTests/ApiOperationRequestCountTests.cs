@@ -1,21 +1,30 @@
 using System.Globalization;
 using System.Text;
 using LiveShop.Azure.Cosmos;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
+using LiveShop.Core.Sales;
+using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Streams;
 using LiveShop.StorageContractTests.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Xunit.Abstractions;
 
 namespace LiveShop.StorageContractTests;
 
 /// <summary>
-/// How many Cosmos DB HTTP requests each API operation makes: the real <see cref="CatalogService"/> and
-/// <see cref="StreamService"/> over <see cref="CosmosProductStore"/> and <see cref="CosmosStreamStore"/>, counted by the
-/// fixture's <see cref="CosmosRequestCounter"/> (local server, gateway mode). Each bound is what the service code does:
-/// a point read = 1, a ReadMany of one partition = 1, a create or conditional replace = 1, a one-page query = 1.
+/// How many Cosmos DB HTTP requests each API operation makes: the real <see cref="CatalogService"/>,
+/// <see cref="StreamService"/>, <see cref="CartService"/> and checkout steps (<see cref="CheckoutSteps"/>) over the Cosmos
+/// stores, counted by the fixture's <see cref="CosmosRequestCounter"/> (local server, gateway mode). Each bound is what
+/// the service code does: a point read = 1, a ReadMany of one partition = 1 (and of stock shards, one request per
+/// physical partition: 1 here), a create, conditional replace or filtered patch = 1, a one-page query = 1.
 /// docs/cosmos-request-costs.md holds the measured table.
 /// </summary>
 [Collection(CosmosCollection.Name)]
@@ -30,6 +39,10 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
     private readonly CosmosStreamStore _streams = new(fixture.Client, fixture.DatabaseName);
     private readonly ServedMarkets _markets = new(null);
     private readonly ICatalogEvents _events = Mock.Of<ICatalogEvents>();
+
+    private readonly CosmosCartStore _carts = new(fixture.Client, fixture.DatabaseName);
+    private readonly CosmosStockStore _stock = new(fixture.Client, fixture.DatabaseName);
+    private readonly CosmosSaleClaimStore _claims = new(fixture.Client, fixture.DatabaseName);
 
     private CatalogService Catalog => new(_products, _events, _markets, TimeProvider.System);
 
@@ -114,6 +127,111 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
             $"{cost.Operation}: expected at most {cost.Bound} request(s), saw {cost.Requests.Count}: {string.Join(", ", cost.Requests)}"));
     }
 
+    [Fact]
+    public async Task EachCartAndCheckoutStep_AfterWarmUp_StaysWithinItsRequestBudget()
+    {
+        // The services' clock, moved past the flash sale's start for the steps that price or reserve at the deal price.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var merchant = $"mer_{Guid.NewGuid():N}";
+        var caller = new Caller("user_counts", Role.Merchant, merchant);
+        var catalog = new CatalogService(_products, _events, _markets, clock);
+        var streams = new StreamService(_streams, _products, _events, _markets, clock);
+        var ledger = new StockLedger(_stock, clock);
+        var carts = new CartService(_carts, _products, ledger, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
+        var steps = new CheckoutSteps(
+            _products, ledger, new SaleClaims(_claims), Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
+            Mock.Of<IDomainEvents>(), carts, clock, NullLogger<CheckoutSteps>.Instance);
+        var products = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            products.Add((await catalog.CreateAsync(caller, merchant, ProductInput(), None)).Value.Id);
+        }
+
+        var regular = products[0];
+        var onSale = products[3];
+        var stream = await streams.CreateAsync(caller, StreamInput(), None);
+        var shown = await streams.ReplaceShowcaseAsync(caller, stream.Value.Id, new ShowcaseInput([onSale]), stream.ETag, None);
+        await streams.StartAsync(caller, stream.Value.Id, shown.ETag, None);
+        var sales = new FlashSaleService(streams, _products, ledger, _events, clock);
+        await sales.CreateAsync(caller, stream.Value.Id, new FlashSaleInput(
+            onSale, Sku, new MoneyInput(1500, "USD"), 8, 5, clock.GetUtcNow().AddSeconds(30), FlashSaleService.MaxDurationSeconds), None);
+
+        static CartOwner NewViewer() => CartOwner.For(new Caller($"viewer_{Guid.NewGuid():N}", Role.Viewer, null));
+
+        AddCartLineInput Line(string productId, long quantity = 1) => new(merchant, productId, Sku, quantity, null);
+
+        async Task<CartOwner> ViewerWithCartAsync(params string[] productIds)
+        {
+            var owner = NewViewer();
+            foreach (var productId in productIds)
+            {
+                await carts.AddAsync(owner, Market, Line(productId), null, None);
+            }
+
+            return owner;
+        }
+
+        CheckoutStart BuyNow(string productId)
+        {
+            var buyer = $"viewer_{Guid.NewGuid():N}";
+            return new CheckoutStart(
+                CheckoutService.IdFor(buyer, "key"), Ids.New("ord", clock), buyer, Market, merchant, CheckoutSource.BuyNow,
+                [new CheckoutItem(merchant, productId, Sku, 1, stream.Value.Id)], "pm_card_visa");
+        }
+
+        async Task<Func<Task>> ReserveAsync(string productId)
+        {
+            var start = BuyNow(productId);
+            var priced = await steps.PriceAsync(start, None);
+            var request = new ReservationRequest(start, priced.Lines!, priced.Amounts!, clock.GetUtcNow().AddMinutes(15));
+            return async () => Assert.Null((await steps.ReserveAsync(request, None)).Rejection);
+        }
+
+        var costs = new List<Cost>
+        {
+            await MeasureAsync("add to cart (regular SKU, first line: no cart yet)", 3, "point read of the product + point read of the cart (404) + create",
+                () => Task.FromResult<Func<Task>>(() => carts.AddAsync(NewViewer(), Market, Line(regular), null, None))),
+            await MeasureAsync("add to cart (regular SKU, cart with a line)", 3, "point read of the product + point read of the cart + conditional replace",
+                async () =>
+                {
+                    var owner = await ViewerWithCartAsync(products[1]);
+                    return () => carts.AddAsync(owner, Market, Line(regular), null, None);
+                }),
+            await MeasureAsync("add to cart (flash-sale SKU, sale upcoming)", 3, "the same: the sale and its per-customer limit are in the product and the cart",
+                async () =>
+                {
+                    var owner = await ViewerWithCartAsync(products[1]);
+                    return () => carts.AddAsync(owner, Market, Line(onSale), null, None);
+                }),
+            await MeasureAsync("set quantity", 3, "point read of the cart (reused for the write) + point read of the line's product + conditional replace",
+                async () =>
+                {
+                    var owner = await ViewerWithCartAsync(regular);
+                    return () => carts.SetQuantityAsync(owner, Market, CartLine.IdFor(new SkuRef(merchant, regular, Sku)), new CartQuantityInput(3), null, None);
+                }),
+            await MeasureAsync("read cart (3 lines of one merchant)", 3, "point read of the cart + ReadMany of its products (one partition) + ReadMany of their stock shards",
+                async () =>
+                {
+                    var owner = await ViewerWithCartAsync(products[0], products[1], products[2]);
+                    return async () => Assert.Equal(3, (await carts.GetAsync(owner, Market, None)).Lines.Count);
+                }),
+            await MeasureAsync("checkout: price (1 line, regular SKU)", 2, "ReadMany of the product (one id: the SDK sends a point read) + ReadMany of the SKU's stock shards (one query); no sale, so no claim read",
+                () => Task.FromResult<Func<Task>>(() => steps.PriceAsync(BuyNow(regular), None))),
+            await MeasureAsync("checkout: reserve (1 line, regular SKU)", 3, "ReadMany of the product (a point read) + ReadMany of the stock shards + one filtered patch of one shard",
+                () => ReserveAsync(regular)),
+        };
+        clock.Advance(TimeSpan.FromSeconds(31)); // the sale is active now
+        costs.Add(await MeasureAsync("checkout: price (1 line, flash sale active)", 3, "ReadMany of the product (a point read) + ReadMany of the stock shards + ReadMany of the buyer's claim (one id: a point read, 404)",
+            () => Task.FromResult<Func<Task>>(async () => Assert.NotNull((await steps.PriceAsync(BuyNow(onSale), None)).Lines!.Single().SaleId))));
+        costs.Add(await MeasureAsync("checkout: reserve (1 line, flash sale active)", 5, "ReadMany of the product (a point read) + point read of the buyer's claim (404) + claim create + ReadMany of the stock shards + one filtered patch",
+            () => ReserveAsync(onSale)));
+
+        output.WriteLine(Table(costs));
+        Assert.All(costs, cost => Assert.True(
+            cost.Requests.Count <= cost.Bound,
+            $"{cost.Operation}: expected at most {cost.Bound} request(s), saw {cost.Requests.Count}: {string.Join(", ", cost.Requests)}"));
+    }
+
     /// <summary>
     /// Runs the operation twice, each time on what <paramref name="prepare"/> sets up (not counted), and counts only the
     /// second run: the first is a warm-up, so the SDK's one-time lookups (account, database and container metadata,
@@ -143,9 +261,11 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         return table.ToString();
     }
 
+    private const string Sku = "shirt-s";
+
     private static ProductInput ProductInput(string title = "Linen shirt") =>
         new(Market, title, "Soft and light.", ["https://img.example.com/shirt.jpg"],
-            [new SkuInput("shirt-s", null, new MoneyInput(2500, "USD"), 10)]);
+            [new SkuInput(Sku, null, new MoneyInput(2500, "USD"), 10)]);
 
     private static StreamInput StreamInput() =>
         new(Market, "Friday drop", DateTimeOffset.UtcNow.AddMinutes(30), "https://video.example.com/live/1.m3u8");

@@ -14,7 +14,11 @@ public abstract class StockStoreContract
 
     protected abstract IStockStore Store { get; }
 
-    public static TheoryData<string> Scripts => new() { "reserve-commit", "sale", "release-forget", "rebase-restock" };
+    public static TheoryData<string> Scripts => new() { "reserve-commit", "sale", "release-forget", "rebase-restock", "ledger-hold-ids" };
+
+    /// <summary>Hold ids as the ledger makes them (the local Cosmos server's launcher compiles their conditions once per shape).</summary>
+    private static readonly string HoldA = StockLedger.HoldIdFor("chk_contract_a", 0);
+    private static readonly string HoldB = StockLedger.HoldIdFor("chk_contract_b", 0);
 
     [Fact]
     public async Task TryCreate_Twice_CreatesOnceAndKeepsTheFirst()
@@ -162,6 +166,20 @@ public abstract class StockStoreContract
             new StockChange.Restock("r1", 2),                        // the same return: refused
             new StockChange.Restock("r2", 4),                        // only 3 sold left: refused
             new StockChange.Rebase(12, 1, -2, 300),                  // a cut below what is committed: available goes negative
+        ],
+        "ledger-hold-ids" =>
+        [
+            new StockChange.Reserve(HoldA, 3, 1_900_000_000, null),
+            new StockChange.Reserve(HoldA, 3, 1_900_000_000, null),   // the same hold again: refused
+            new StockChange.Reserve(HoldB, 7, 1_900_000_000, null),
+            new StockChange.Reserve(HoldB, 1, 1_900_000_000, null),   // nothing left (and B is held): refused
+            new StockChange.Commit(HoldB, 7),
+            new StockChange.Commit(HoldA, 2),                         // wrong quantity: refused
+            new StockChange.Commit(HoldA, 3),
+            new StockChange.Commit(HoldA, 3),                         // already sold: refused
+            new StockChange.Release(HoldB, 7, null),                  // finished: refused
+            new StockChange.Forget(HoldA),
+            new StockChange.Forget(HoldA),                            // gone: refused
         ],
         _ => throw new ArgumentException(name, nameof(name)),
     };

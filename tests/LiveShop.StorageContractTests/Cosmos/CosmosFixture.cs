@@ -1,5 +1,6 @@
 using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Storage;
+using LiveShop.LocalCosmosServer;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveShop.StorageContractTests.Cosmos;
@@ -8,7 +9,7 @@ namespace LiveShop.StorageContractTests.Cosmos;
 public sealed class CosmosFixture : IAsyncLifetime
 {
     /// <summary>Any well-formed key works: the local server does not check signatures.</summary>
-    public const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    public const string LocalKey = CosmosServerProcess.LocalKey;
 
     private CosmosServerProcess? _server;
     private CosmosClient? _client;

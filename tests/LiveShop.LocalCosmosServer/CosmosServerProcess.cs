@@ -2,14 +2,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 
-namespace LiveShop.StorageContractTests.Cosmos;
+namespace LiveShop.LocalCosmosServer;
 
 /// <summary>
 /// @vercel/cosmosdb-server on a free loopback port, run by CosmosServer/launcher.js. Installs the npm package
-/// (from the committed package-lock.json) when it is missing; stops the server by its PID.
+/// (from the committed package-lock.json) when it is missing; stops the server by its PID. The storage tests' fixture
+/// and the benchmarks start it.
 /// </summary>
-internal sealed class CosmosServerProcess : IAsyncDisposable
+public sealed class CosmosServerProcess : IAsyncDisposable
 {
+    /// <summary>Any well-formed key works: the local server does not check signatures.</summary>
+    public const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
