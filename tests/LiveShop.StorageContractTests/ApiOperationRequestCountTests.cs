@@ -137,10 +137,11 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var catalog = new CatalogService(_products, _events, _markets, clock);
         var streams = new StreamService(_streams, _products, _events, _markets, clock);
         var ledger = new StockLedger(_stock, clock);
-        var carts = new CartService(_carts, _products, ledger, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
+        var claims = new SaleClaims(_claims);
+        var carts = new CartService(_carts, _products, ledger, claims, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
         var steps = new CheckoutSteps(
-            _products, ledger, new SaleClaims(_claims), Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
-            Mock.Of<IDomainEvents>(), carts, clock, NullLogger<CheckoutSteps>.Instance);
+            _products, ledger, claims, Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
+            Mock.Of<IDomainEvents>(), carts, clock);
         var products = new List<string>();
         for (var i = 0; i < 4; i++)
         {
