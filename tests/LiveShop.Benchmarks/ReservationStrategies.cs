@@ -60,6 +60,8 @@ public sealed class LedgerStrategy : IReservationStrategy
         _product = new Product(productId, "bench-merchant", "us", "Bench flash-sale item", string.Empty, [], [_sku], ProductStatus.Active, now, now);
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<HeldUnits>> _held = new(StringComparer.Ordinal);
+
     public string Name => $"chosen: StockLedger, {StockLedger.ShardCountFor(_sku.StockOnHand)} shards, filtered patch";
 
     public long Conflicts => _store.Refused;
@@ -70,7 +72,7 @@ public sealed class LedgerStrategy : IReservationStrategy
     public async Task PrepareAsync(CancellationToken ct)
     {
         var hold = StockLedger.HoldIdFor($"{_product.Id}-prepare", 0);
-        if (await _ledger.ReserveAsync(_product, _sku, hold, 1, null, Expiry, ct) != ReservationOutcome.Reserved)
+        if ((await _ledger.ReserveAsync(_product, _sku, hold, 1, null, Expiry, ct)).Outcome != ReservationOutcome.Reserved)
         {
             throw new InvalidOperationException("The first reservation of a fresh SKU was refused.");
         }
@@ -78,11 +80,18 @@ public sealed class LedgerStrategy : IReservationStrategy
         await _ledger.ReleaseAsync(SkuRef.Of(_product, _sku), hold, ct);
     }
 
-    public async Task<bool> ReserveAsync(string checkoutId, CancellationToken ct) =>
-        await _ledger.ReserveAsync(_product, _sku, StockLedger.HoldIdFor(checkoutId, 0), 1, null, Expiry, ct) == ReservationOutcome.Reserved;
+    public async Task<bool> ReserveAsync(string checkoutId, CancellationToken ct)
+    {
+        var reserved = await _ledger.ReserveAsync(_product, _sku, StockLedger.HoldIdFor(checkoutId, 0), 1, null, Expiry, ct);
+        _held[checkoutId] = reserved.Held;
+        return reserved.Outcome == ReservationOutcome.Reserved;
+    }
 
+    /// <summary>Commits where the reservation said the units are held (as the checkout does).</summary>
     public Task<bool> CommitAsync(string checkoutId, CancellationToken ct) =>
-        _ledger.CommitAsync(SkuRef.Of(_product, _sku), StockLedger.HoldIdFor(checkoutId, 0), 1, ct);
+        _held.TryRemove(checkoutId, out var held)
+            ? _ledger.CommitAsync(StockLedger.HoldIdFor(checkoutId, 0), held, Expiry, ct)
+            : Task.FromResult(false);
 
     public async Task<StoredStock> ReadStoredAsync(CancellationToken ct)
     {

@@ -106,7 +106,8 @@ public sealed class CosmosStockStore(Container container)
             [
                 PatchOperation.Increment("/reserved", -c.Quantity),
                 PatchOperation.Increment("/sold", c.Quantity),
-                PatchOperation.Set($"/holds/{Key(c.HoldId)}/done", StockHold.Sold),
+                PatchOperation.Remove($"/holds/{Key(c.HoldId)}"),
+                PatchOperation.Increment("/holdcount", -1),
             ]),
         StockChange.Release r => (
             OpenHold(r.HoldId, r.Quantity) + (r.ToSale is null ? string.Empty : $" AND c.sale = '{Key(r.ToSale)}'"),
@@ -117,7 +118,7 @@ public sealed class CosmosStockStore(Container container)
                 PatchOperation.Set($"/holds/{Key(r.HoldId)}/done", StockHold.Released),
             ]),
         StockChange.Forget f => (
-            $"FROM c WHERE IS_DEFINED(c.holds.{Key(f.HoldId)}.done)",
+            $"FROM c WHERE c.holds.{Key(f.HoldId)}.done = '{StockHold.Released}'",
             [PatchOperation.Remove($"/holds/{Key(f.HoldId)}"), PatchOperation.Increment("/holdcount", -1)]),
         StockChange.LoadSale l => (
             $"FROM c WHERE (NOT IS_DEFINED(c.sale) OR c.sale != '{Key(l.SaleId)}') AND c.saleat < {N(l.Version)}",

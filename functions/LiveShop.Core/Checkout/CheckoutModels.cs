@@ -31,11 +31,17 @@ public sealed record PricedLine(
 /// <param name="HoldUntil">When the holds expire if nothing finishes them (the sweep then releases them).</param>
 public sealed record ReservationRequest(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, DateTimeOffset HoldUntil);
 
-/// <summary>Null when every line is reserved; otherwise why not (and nothing is held).</summary>
-public sealed record ReservationResult(CheckoutRejection? Rejection);
+/// <summary>Where each line's units are held (<see cref="Holds"/>); or, when a line could not be reserved, why not (and nothing is held).</summary>
+public sealed record ReservationResult(CheckoutRejection? Rejection, IReadOnlyList<LineHolds>? Holds = null);
+
+/// <summary>The shards holding one line's units (by the line's index).</summary>
+public sealed record LineHolds(int Line, IReadOnlyList<Stock.HeldUnits> Held);
 
 /// <summary>Input of the steps after the reservation.</summary>
-public sealed record CheckoutProgress(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, string? PaymentId);
+/// <param name="Holds">Where each line's units are held.</param>
+/// <param name="HoldUntil">When the holds expire.</param>
+public sealed record CheckoutProgress(
+    CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, string? PaymentId, IReadOnlyList<LineHolds>? Holds, DateTimeOffset HoldUntil);
 
 /// <summary>What the authorization step found.</summary>
 public sealed record AuthorizationOutcome(string? PaymentId, string Status, string? NextActionUrl, string? DeclineCode);
@@ -50,7 +56,16 @@ public sealed record CaptureOutcome(string Status);
 /// <param name="Lines">The priced lines, when the checkout got that far (their holds and claims are released).</param>
 /// <param name="PaymentId">The payment, when one was created (it is cancelled, or refunded if it was captured).</param>
 /// <param name="PaymentMayExist">No payment id is known, but an authorization was sent whose answer never came: the provider is asked whether it made one.</param>
-public sealed record CheckoutFailure(CheckoutStart Start, IReadOnlyList<PricedLine>? Lines, string? PaymentId, CheckoutRejection Rejection, bool PaymentMayExist = false);
+/// <param name="Holds">Where each line's units were held, when the reservation answered (else any open hold of the lines is released).</param>
+/// <param name="HoldUntil">When the holds expire.</param>
+public sealed record CheckoutFailure(
+    CheckoutStart Start,
+    IReadOnlyList<PricedLine>? Lines,
+    string? PaymentId,
+    CheckoutRejection Rejection,
+    bool PaymentMayExist = false,
+    IReadOnlyList<LineHolds>? Holds = null,
+    DateTimeOffset HoldUntil = default);
 
 /// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
 public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout);

@@ -72,6 +72,7 @@ public sealed class CheckoutSteps(
         ArgumentNullException.ThrowIfNull(request);
         var start = request.Start;
         var byId = await ProductsAsync(start, ct);
+        var holds = new List<LineHolds>();
         foreach (var line in request.Lines)
         {
             var product = byId.GetValueOrDefault(line.Item.ProductId);
@@ -88,8 +89,9 @@ public sealed class CheckoutSteps(
             }
             else
             {
-                var outcome = await stock.ReserveAsync(product, sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), line.Item.Quantity, sale, request.HoldUntil, ct);
-                rejection = outcome switch
+                var reserved = await stock.ReserveAsync(product, sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), line.Item.Quantity, sale, request.HoldUntil, ct);
+                holds.Add(new LineHolds(line.Line, reserved.Held));
+                rejection = reserved.Outcome switch
                 {
                     ReservationOutcome.Reserved => null,
                     ReservationOutcome.SaleSoldOut => new(RejectionReasons.SaleSoldOut, sku.Id, $"Flash sale '{sale!.Id}' has no units left for SKU '{sku.Id}'; it is still sold at its regular price."),
@@ -99,12 +101,12 @@ public sealed class CheckoutSteps(
 
             if (rejection is not null)
             {
-                await ReleaseAsync(start, request.Lines, ct);
+                await ReleaseAsync(start, request.Lines, null, request.HoldUntil, ct);
                 return new ReservationResult(rejection);
             }
         }
 
-        return new ReservationResult(null);
+        return new ReservationResult(null, holds);
     }
 
     /// <summary>Creates the order (pending payment) under its fixed id; a repeat finds it created.</summary>
@@ -200,13 +202,17 @@ public sealed class CheckoutSteps(
     public async Task<bool> CommitStockAsync(CheckoutProgress progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        var all = true;
         foreach (var line in progress.Lines)
         {
-            all &= await stock.CommitAsync(line.Item.Sku, StockLedger.HoldIdFor(progress.Start.CheckoutId, line.Line), line.Item.Quantity, ct);
+            var held = progress.Holds?.FirstOrDefault(h => h.Line == line.Line)?.Held
+                ?? throw new InvalidOperationException($"Checkout '{progress.Start.CheckoutId}' has no holds for line {line.Line}.");
+            if (!await stock.CommitAsync(StockLedger.HoldIdFor(progress.Start.CheckoutId, line.Line), held, progress.HoldUntil, ct))
+            {
+                return false;
+            }
         }
 
-        return all;
+        return true;
     }
 
     /// <summary>Marks the order and checkout paid, counts the flash-sale units bought, publishes OrderPaid and takes the bought lines off the cart.</summary>
@@ -251,7 +257,7 @@ public sealed class CheckoutSteps(
         var start = failure.Start;
         if (failure.Lines is { } lines)
         {
-            await ReleaseAsync(start, lines, ct);
+            await ReleaseAsync(start, lines, failure.Holds, failure.HoldUntil, ct);
         }
 
         var status = failure.Rejection.Reason switch
@@ -297,13 +303,13 @@ public sealed class CheckoutSteps(
         }
     }
 
-    private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, CancellationToken ct)
+    /// <summary>Gives back every line (open holds released, sold units put back on sale) and its flash-sale claim.</summary>
+    private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct)
     {
         foreach (var line in lines)
         {
-            var holdId = StockLedger.HoldIdFor(start.CheckoutId, line.Line);
-            await stock.ReleaseAsync(line.Item.Sku, holdId, ct);
-            await stock.UndoCommitAsync(line.Item.Sku, holdId, ct);
+            var held = holds?.FirstOrDefault(h => h.Line == line.Line)?.Held;
+            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, holdUntil, ct);
             if (line.SaleId is not null)
             {
                 await claims.ReleaseAsync(start.BuyerId, line.SaleId, start.CheckoutId, ct);

@@ -18,7 +18,7 @@ public abstract record StockChange
     /// </summary>
     public sealed record Reserve(string HoldId, long Quantity, long ExpiresAt, string? SaleId) : StockChange;
 
-    /// <summary>Turns an open hold of <paramref name="Quantity"/> units into sold units.</summary>
+    /// <summary>Turns an open hold of <paramref name="Quantity"/> units into sold units; the hold is gone after.</summary>
     public sealed record Commit(string HoldId, long Quantity) : StockChange;
 
     /// <summary>
@@ -27,7 +27,7 @@ public abstract record StockChange
     /// </summary>
     public sealed record Release(string HoldId, long Quantity, string? ToSale) : StockChange;
 
-    /// <summary>Drops a finished hold (the sweep, once no retry can still ask about it).</summary>
+    /// <summary>Drops a released hold's mark (the sweep, once no retry can still ask about it).</summary>
     public sealed record Forget(string HoldId) : StockChange;
 
     /// <summary>

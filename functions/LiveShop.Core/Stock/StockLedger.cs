@@ -21,8 +21,9 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     public const long UnitsPerShard = 25;
 
     /// <summary>
-    /// How long a finished hold is kept after its expiry, so a late retry of a checkout's step still finds its outcome
-    /// (a step's retries end within minutes). Not longer: every hold a shard keeps makes each of its writes larger.
+    /// How long a released hold's mark is kept after its expiry, so a late retry of a checkout's step can still tell
+    /// a released hold from a committed one (a step's retries end within minutes). Not longer: every hold a shard
+    /// keeps makes each of its writes larger.
     /// </summary>
     public static readonly TimeSpan FinishedHoldRetention = TimeSpan.FromHours(1);
 
@@ -62,7 +63,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     /// nothing, from the flash sale's units when <paramref name="sale"/> is given. Repeating the call for the same hold
     /// id reserves nothing more.
     /// </summary>
-    public async Task<ReservationOutcome> ReserveAsync(
+    public async Task<LineReservation> ReserveAsync(
         Product product, Sku sku, string holdId, long quantity, FlashSale? sale, DateTimeOffset expiresAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(product);
@@ -71,7 +72,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
         if (sale is not null && (product.OpenSale(sku.Id, clock.GetUtcNow()) != sale || sale.PhaseAt(clock.GetUtcNow()) != FlashSalePhase.Active))
         {
             // The sale ended (or was cancelled) since the line was priced: never load an old sale's units again.
-            return ReservationOutcome.SaleSoldOut;
+            return new LineReservation(ReservationOutcome.SaleSoldOut, []);
         }
 
         var shards = await ReadyShardsAsync(product, sku, sale, ct);
@@ -109,64 +110,72 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
 
         if (need <= 0)
         {
-            return ReservationOutcome.Reserved;
+            return new LineReservation(
+                ReservationOutcome.Reserved,
+                shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
         }
 
         await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
         // The shards as last seen still count this hold's units, which the release just gave back.
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (s.Holds.TryGetValue(holdId, out var h) && h.Outcome is null ? h.Quantity : 0)));
-        return sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock;
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
+        return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
     }
 
     /// <summary>
-    /// Turns the line's held units into sold units. Returns false when the hold no longer holds
-    /// <paramref name="quantity"/> units (it expired and was released): the units are not the buyer's, and any part of
-    /// the line this call did sell is put back on sale, so a failed commit leaves nothing sold.
+    /// Turns the line's held units (where <see cref="ReserveAsync"/> said they are) into sold units, one patch per
+    /// shard and nothing read first. Returns false when a hold no longer holds its units (it expired and the sweep
+    /// released it): the units are not the buyer's, and <see cref="ReturnLineAsync"/> gives back what was sold.
+    /// Safe to repeat: a hold this line placed that is gone, while a release would still be marked, was committed.
     /// </summary>
-    public async Task<bool> CommitAsync(SkuRef sku, string holdId, long quantity, CancellationToken ct)
+    public async Task<bool> CommitAsync(string holdId, IReadOnlyList<HeldUnits> held, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(sku);
-        var shards = await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct);
-        long sold = 0;
-        foreach (var shard in shards)
+        ArgumentNullException.ThrowIfNull(held);
+        foreach (var units in held)
         {
-            if (!shard.Holds.TryGetValue(holdId, out var hold))
+            if (await store.TryApplyAsync(units.ShardId, new StockChange.Commit(holdId, units.Quantity), ct) is not null)
             {
                 continue;
             }
 
-            if (hold.Outcome is null)
+            if (!WasCommitted((await store.ReadAsync([units.ShardId], ct)).SingleOrDefault(), holdId, expiresAt))
             {
-                var written = await store.TryApplyAsync(shard.Id, new StockChange.Commit(holdId, hold.Quantity), ct)
-                    ?? (await store.ReadAsync([shard.Id], ct)).SingleOrDefault();
-                hold = written?.Holds.GetValueOrDefault(holdId) ?? hold;
+                return false;
             }
-
-            sold += hold.Outcome == StockHold.Sold ? hold.Quantity : 0;
         }
 
-        if (sold == quantity)
-        {
-            return true;
-        }
-
-        if (sold > 0)
-        {
-            await UndoCommitAsync(sku, holdId, ct);
-        }
-
-        return false;
+        return true;
     }
 
-    /// <summary>Puts back on sale whatever the line sold under <paramref name="holdId"/> (a checkout that failed after its commit). Safe to repeat.</summary>
-    public async Task UndoCommitAsync(SkuRef sku, string holdId, CancellationToken ct)
+    /// <summary>
+    /// Gives back a line of a checkout that failed: holds still open are released (to the sale while the shard counts
+    /// it), units it already sold are put back on sale. With <paramref name="held"/> unknown (the reservation's answer
+    /// was lost), whatever the line holds open on any shard is released. Safe to repeat.
+    /// </summary>
+    public async Task ReturnLineAsync(SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, DateTimeOffset expiresAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sku);
-        var sold = (await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
-            .Sum(s => s.Holds.TryGetValue(holdId, out var hold) && hold.Outcome == StockHold.Sold ? hold.Quantity : 0);
-        if (sold > 0)
+        if (held is null)
         {
-            await RestockAsync(sku, holdId + "_undo", sold, ct);
+            await ReleaseAsync(sku, holdId, ct);
+            return;
+        }
+
+        var shards = (await store.ReadAsync(held.Select(h => h.ShardId).ToList(), ct)).ToDictionary(s => s.Id);
+        foreach (var units in held)
+        {
+            var shard = shards.GetValueOrDefault(units.ShardId);
+            if (shard?.Holds.TryGetValue(holdId, out var hold) == true)
+            {
+                if (hold.Outcome is null)
+                {
+                    await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
+                }
+            }
+            else if (WasCommitted(shard, holdId, expiresAt))
+            {
+                // Once per hold and shard (the return id is recorded in the shard).
+                await store.TryApplyAsync(units.ShardId, new StockChange.Restock(holdId + "_undo", units.Quantity), ct);
+            }
         }
     }
 
@@ -219,7 +228,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
                 {
                     released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) ? 1 : 0;
                 }
-                else if (hold.Outcome is not null && expired + FinishedHoldRetention <= now)
+                else if (hold.Outcome == StockHold.Released && expired + FinishedHoldRetention <= now)
                 {
                     forgotten += await store.TryApplyAsync(shard.Id, new StockChange.Forget(holdId), ct) is null ? 0 : 1;
                 }
@@ -316,8 +325,17 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     }
 
     /// <summary>The units the hold has on the shard that are the buyer's: held or already sold (a sold line is not held again).</summary>
-    private static long Taken(StockShard shard, string holdId) =>
-        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome != StockHold.Released ? hold.Quantity : 0;
+    private static long Taken(StockShard shard, string holdId) => Open(shard, holdId)?.Quantity ?? 0;
+
+    private static StockHold? Open(StockShard shard, string holdId) =>
+        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null ? hold : null;
+
+    /// <summary>
+    /// Whether a hold the line placed on <paramref name="shard"/> was committed: it is gone, and not because its
+    /// release mark was dropped (the sweep keeps a mark until <see cref="FinishedHoldRetention"/> after the expiry).
+    /// </summary>
+    private bool WasCommitted(StockShard? shard, string holdId, DateTimeOffset expiresAt) =>
+        shard is not null && !shard.Holds.ContainsKey(holdId) && clock.GetUtcNow() < expiresAt + FinishedHoldRetention;
 
     /// <summary>The version of a product's stock declaration: its last change, in ticks (only increases).</summary>
     private static long Version(Product product) => product.UpdatedAt.UtcTicks;
@@ -358,6 +376,12 @@ public sealed record StockLevel(long Available, long Reserved, long Sold, long? 
         return SaleId == sale.Id ? SaleUnitsLeft ?? 0 : Math.Min(sale.Allotment, Available);
     }
 }
+
+/// <summary>How a line's reservation went, and where its units are held (shard and units) when it went through.</summary>
+public sealed record LineReservation(ReservationOutcome Outcome, IReadOnlyList<HeldUnits> Held);
+
+/// <summary>Units one shard holds for a line.</summary>
+public sealed record HeldUnits(string ShardId, long Quantity);
 
 public enum ReservationOutcome
 {

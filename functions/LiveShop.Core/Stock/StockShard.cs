@@ -69,7 +69,11 @@ public sealed record StockShard : IDocument
     [JsonPropertyName("saleat")]
     public long SaleVersion { get; init; }
 
-    /// <summary>Holds given by this shard, by hold id; a finished hold stays (with its outcome) until the sweep drops it.</summary>
+    /// <summary>
+    /// Holds given by this shard, by hold id: open ones, and released ones (marked) until the sweep drops them. A
+    /// committed hold is gone: its units are in <see cref="Sold"/>, and a hold a checkout placed here that is neither
+    /// open nor marked released was committed (the shard stays small while a flash sale sells thousands of units).
+    /// </summary>
     [JsonPropertyName("holds")]
     public IReadOnlyDictionary<string, StockHold> Holds { get; init; } = new Dictionary<string, StockHold>();
 
@@ -116,7 +120,8 @@ public sealed record StockShard : IDocument
             {
                 Reserved = Reserved - hold.Quantity,
                 Sold = Sold + hold.Quantity,
-                Holds = With(Holds, c.HoldId, hold with { Outcome = StockHold.Sold }),
+                Holds = Holds.Where(h => h.Key != c.HoldId).ToDictionary(),
+                HoldCount = HoldCount - 1,
             },
             StockChange.Release r when Open(r.HoldId, r.Quantity) is { } hold && (r.ToSale is null || r.ToSale == Sale) => this with
             {
@@ -125,7 +130,7 @@ public sealed record StockShard : IDocument
                 SaleLeft = r.ToSale is null ? SaleLeft : SaleLeft + hold.Quantity,
                 Holds = With(Holds, r.HoldId, hold with { Outcome = StockHold.Released }),
             },
-            StockChange.Forget f when Holds.TryGetValue(f.HoldId, out var hold) && hold.Outcome is not null => this with
+            StockChange.Forget f when Holds.TryGetValue(f.HoldId, out var hold) && hold.Outcome == StockHold.Released => this with
             {
                 Holds = Holds.Where(h => h.Key != f.HoldId).ToDictionary(),
                 HoldCount = HoldCount - 1,
@@ -160,13 +165,12 @@ public sealed record StockShard : IDocument
 /// <param name="Quantity">The units held.</param>
 /// <param name="ExpiresAt">Unix seconds after which the sweep releases the hold if it is still open.</param>
 /// <param name="Sale">The flash sale whose allotment the units came from, if any.</param>
-/// <param name="Outcome">Absent while open; <see cref="Sold"/> or <see cref="Released"/> once finished.</param>
+/// <param name="Outcome">Absent while open; <see cref="Released"/> once released (a committed hold is removed).</param>
 public sealed record StockHold(
     [property: JsonPropertyName("q")] long Quantity,
     [property: JsonPropertyName("exp")] long ExpiresAt,
     [property: JsonPropertyName("sale"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sale,
     [property: JsonPropertyName("done"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Outcome)
 {
-    public const string Sold = "sold";
     public const string Released = "released";
 }

@@ -46,9 +46,16 @@ public static class CheckoutOrchestration
         var start = run.Start;
         var log = context.CreateReplaySafeLogger(nameof(CheckoutOrchestrator));
         IReadOnlyList<PricedLine>? lines = null;
+        IReadOnlyList<LineHolds>? holds = null;
+        var holdUntil = default(DateTimeOffset);
         string? paymentId = null;
         var authorizationSent = false;
         CheckoutProgress progress;
+
+        // A failure past the reservation: the lines, where their units are held, and the payment so far.
+        CheckoutFailure Failure(string? payment, CheckoutRejection rejection, bool mayExist = false) =>
+            new(start, lines, payment, rejection, mayExist, holds, holdUntil);
+
         try
         {
             var pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
@@ -62,14 +69,16 @@ public static class CheckoutOrchestration
 
             // Known before the reservation runs: if it fails half way, the compensation gives back what it took.
             lines = pricing.Lines!;
+            holdUntil = new DateTimeOffset(actionDeadline + CheckoutSettings.HoldMargin, TimeSpan.Zero);
             var reservation = await context.CallActivityAsync<ReservationResult>(
-                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, amounts, actionDeadline + CheckoutSettings.HoldMargin), StepRetry);
+                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, amounts, holdUntil), StepRetry);
             if (reservation.Rejection is { } unreserved)
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, null, unreserved));
+                return await FailAsync(context, new CheckoutFailure(start, lines, null, unreserved, HoldUntil: holdUntil));
             }
 
-            progress = new CheckoutProgress(start, lines, amounts, null);
+            holds = reservation.Holds;
+            progress = new CheckoutProgress(start, lines, amounts, null, holds, holdUntil);
             await context.CallActivityAsync(nameof(CheckoutActivities.CreateOrder), progress, StepRetry);
             AuthorizationOutcome authorization;
             try
@@ -80,8 +89,8 @@ public static class CheckoutOrchestration
             catch (TaskFailedException e)
             {
                 log.LogWarning("Checkout {CheckoutId}: the payment provider stayed unavailable ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
-                return await FailAsync(context, new CheckoutFailure(start, lines, null, Rejection(
-                    RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; any authorization made is cancelled."), PaymentMayExist: true));
+                return await FailAsync(context, Failure(null, Rejection(
+                    RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; any authorization made is cancelled."), mayExist: true));
             }
 
             paymentId = authorization.PaymentId;
@@ -93,7 +102,7 @@ public static class CheckoutOrchestration
 
             if (authorization.Status != nameof(Core.Payments.PaymentStatus.Authorized))
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, authorization.Status switch
+                return await FailAsync(context, Failure(paymentId, authorization.Status switch
                 {
                     RejectionReasons.Expired => Rejection(RejectionReasons.Expired, "The payment's authentication was not completed in time; nothing was charged."),
                     RejectionReasons.Cancelled => Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken."),
@@ -104,7 +113,7 @@ public static class CheckoutOrchestration
             // Sold before the money is taken: a hold that expired is found before anyone is charged.
             if (!await context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry))
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
+                return await FailAsync(context, Failure(paymentId, Rejection(
                     RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged.")));
             }
 
@@ -116,13 +125,13 @@ public static class CheckoutOrchestration
             catch (TaskFailedException e)
             {
                 log.LogWarning("Checkout {CheckoutId}: the capture kept failing ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
-                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
+                return await FailAsync(context, Failure(paymentId, Rejection(
                     RejectionReasons.PaymentUnavailable, "The payment could not be completed; the authorization is released and anything taken refunded.")));
             }
 
             if (capture.Status != "captured")
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, capture.Status == "cancelled"
+                return await FailAsync(context, Failure(paymentId, capture.Status == "cancelled"
                     ? Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken.")
                     : Rejection(RejectionReasons.PaymentDeclined, "The payment could not be captured.")));
             }
@@ -130,8 +139,8 @@ public static class CheckoutOrchestration
         catch (TaskFailedException e)
         {
             log.LogError("Checkout {CheckoutId}: step {Step} kept failing ({Error})", start.CheckoutId, e.TaskName, e.FailureDetails.ErrorMessage);
-            return await FailAsync(context, new CheckoutFailure(start, lines, paymentId, Rejection(
-                RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment is released."), PaymentMayExist: authorizationSent && paymentId is null));
+            return await FailAsync(context, Failure(paymentId, Rejection(
+                RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment is released."), mayExist: authorizationSent && paymentId is null));
         }
 
         // Paid: from here on nothing is undone, the last step is retried until it is done.

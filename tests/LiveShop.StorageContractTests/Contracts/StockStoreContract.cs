@@ -96,25 +96,29 @@ public abstract class StockStoreContract
     }
 
     [Fact]
-    public async Task ListWithHolds_FindsShardsWithOpenOrFinishedHoldsOnly()
+    public async Task ListWithHolds_FindsShardsWithOpenOrReleasedHoldsOnly()
     {
         var untouched = Documents.Shard(available: 5);
         var holding = Documents.Shard(available: 5);
-        var finished = Documents.Shard(available: 5);
-        foreach (var shard in new[] { untouched, holding, finished })
+        var released = Documents.Shard(available: 5);
+        var committed = Documents.Shard(available: 5);
+        foreach (var shard in new[] { untouched, holding, released, committed })
         {
             await Store.TryCreateAsync(shard, None);
         }
 
         await Store.TryApplyAsync(holding.Id, new StockChange.Reserve("habc", 1, 1_900_000_000, null), None);
-        await Store.TryApplyAsync(finished.Id, new StockChange.Reserve("hdef", 2, 1_900_000_000, null), None);
-        await Store.TryApplyAsync(finished.Id, new StockChange.Commit("hdef", 2), None);
+        await Store.TryApplyAsync(released.Id, new StockChange.Reserve("hdef", 2, 1_900_000_000, null), None);
+        await Store.TryApplyAsync(released.Id, new StockChange.Release("hdef", 2, null), None);
+        await Store.TryApplyAsync(committed.Id, new StockChange.Reserve("hghi", 2, 1_900_000_000, null), None);
+        await Store.TryApplyAsync(committed.Id, new StockChange.Commit("hghi", 2), None);
 
         var listed = (await Store.ListWithHoldsAsync(None)).Select(s => s.Id).ToHashSet();
 
         Assert.Contains(holding.Id, listed);
-        Assert.Contains(finished.Id, listed);
+        Assert.Contains(released.Id, listed);
         Assert.DoesNotContain(untouched.Id, listed);
+        Assert.DoesNotContain(committed.Id, listed);
     }
 
     private static IEnumerable<StockChange> Script(string name) => name switch

@@ -68,6 +68,9 @@ public sealed class Shop
 
     public InMemorySaleClaimStore ClaimStore { get; } = new();
 
+    /// <summary>Where each test checkout's line is held, as its reservation answered (by checkout id).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<HeldUnits>> Held { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Buyers' flash-sale claims (what checkouts hold or bought).</summary>
     public SaleClaims Claims { get; }
 

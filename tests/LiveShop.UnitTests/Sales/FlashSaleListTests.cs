@@ -187,8 +187,8 @@ public class FlashSaleListTests
     /// <summary>Holds units of the product's (only) sale for a checkout.</summary>
     private static async Task ReserveAsync(Shop shop, Product product, string checkoutId, long quantity)
     {
-        var outcome = await shop.Stock.ReserveAsync(
+        var reserved = await shop.Stock.ReserveAsync(
             product, product.Sku(), StockLedger.HoldIdFor(checkoutId, 0), quantity, product.Sales.Single(), shop.Clock.GetUtcNow().AddMinutes(10), None);
-        Assert.Equal(ReservationOutcome.Reserved, outcome);
+        Assert.Equal(ReservationOutcome.Reserved, reserved.Outcome);
     }
 }

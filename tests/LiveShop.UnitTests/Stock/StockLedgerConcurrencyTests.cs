@@ -38,7 +38,7 @@ public class StockLedgerConcurrencyTests
         var (product, sale) = StockLedgerTests.OnSale(shop, stockOnHand: Units, allotment: 10);
 
         var outcomes = await Race.RunAsync(Enumerable.Range(0, Buyers), i =>
-            shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor($"chk_{i}", 0), 1, sale, Expiry(shop), None));
+            StockLedgerTests.ReserveAsync(shop, product, $"chk_{i}", 1, sale));
 
         Assert.Equal(10, outcomes.Count(o => o == ReservationOutcome.Reserved));
         Assert.Equal(Buyers - 10, outcomes.Count(o => o == ReservationOutcome.SaleSoldOut));
@@ -61,7 +61,7 @@ public class StockLedgerConcurrencyTests
         var outcomes = await Race.RunAsync(Enumerable.Range(0, 40), async i =>
         {
             var hold = StockLedger.HoldIdFor($"chk_{i}", 0);
-            return (Hold: hold, Outcome: await shop.Stock.ReserveAsync(product, product.Sku(), hold, 3, null, Expiry(shop), None));
+            return (Hold: hold, Outcome: (await shop.Stock.ReserveAsync(product, product.Sku(), hold, 3, null, Expiry(shop), None)).Outcome);
         });
 
         var shards = await StockLedgerTests.ShardsAsync(shop, product);
@@ -81,7 +81,7 @@ public class StockLedgerConcurrencyTests
         var product = Records.NewProduct(stockOnHand: Units);
 
         var outcomes = await Race.RunAsync(Enumerable.Range(0, Buyers), i =>
-            shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor($"chk_{i}", 0), 1, null, Expiry(shop), None));
+            StockLedgerTests.ReserveAsync(shop, product, $"chk_{i}", 1));
 
         Assert.Equal(Units, outcomes.Count(o => o == ReservationOutcome.Reserved));
         Assert.Equal(Buyers - Units, outcomes.Count(o => o == ReservationOutcome.OutOfStock));

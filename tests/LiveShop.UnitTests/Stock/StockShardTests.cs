@@ -138,14 +138,15 @@ public class StockShardTests
     }
 
     [Fact]
-    public void Apply_CommitOpenHold_TurnsReservedUnitsIntoSold()
+    public void Apply_CommitOpenHold_TurnsReservedUnitsIntoSoldAndDropsTheHold()
     {
         var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!;
 
         var written = shard.Apply(new StockChange.Commit("h1", 3));
 
         Assert.Equal((7L, 0L, 3L, 10L), (written!.Available, written.Reserved, written.Sold, written.OnHand));
-        Assert.Equal(StockHold.Sold, written.Holds["h1"].Outcome);
+        Assert.False(written.Holds.ContainsKey("h1"));
+        Assert.Equal(0, written.HoldCount);
     }
 
     [Fact]
@@ -217,15 +218,15 @@ public class StockShardTests
     }
 
     [Fact]
-    public void Apply_ForgetFinishedHold_DropsIt()
+    public void Apply_ForgetReleasedHold_DropsIt()
     {
-        var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!.Apply(new StockChange.Commit("h1", 3))!;
+        var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!.Apply(new StockChange.Release("h1", 3, null))!;
 
         var written = shard.Apply(new StockChange.Forget("h1"));
 
         Assert.Empty(written!.Holds);
         Assert.Equal(0, written.HoldCount);
-        Assert.Equal(3, written.Sold);
+        Assert.Equal(10, written.Available);
     }
 
     [Fact]
