@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using LiveShop.Core.Catalog;
@@ -12,8 +14,24 @@ namespace LiveShop.Core.Stock;
 /// (<see cref="StockChange"/>): two buyers never get the same last unit, a retried step never reserves twice, and once
 /// a SKU is sold out an attempt is refused after a read, with no write.
 /// </summary>
-public sealed class StockLedger(IStockStore store, TimeProvider clock)
+/// <remarks>
+/// A reservation starts from a snapshot of the SKU's shards kept in memory for <see cref="SnapshotLifetime"/> (and
+/// refreshed by every write's answer), so a buyer in a flash sale usually costs one patch, no read. The snapshot is
+/// only a hint: every change is conditional, a refused patch re-reads its shard, and a snapshot is consistent per
+/// shard document, so a retried reservation still finds the units it already holds.
+/// </remarks>
+public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
 {
+    /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation.</summary>
+    public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<(string ProductId, string SkuId), Snapshot> _snapshots = new();
+
+    public StockLedger(IStockStore store, TimeProvider clock)
+        : this(store, clock, SnapshotLifetime)
+    {
+    }
+
     /// <summary>The most shards a SKU's stock is split into.</summary>
     public const int MaxShards = 8;
 
@@ -106,6 +124,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
             }
 
             shards[index] = shard;
+            Remember(product.Id, sku.Id, shard);
         }
 
         if (need <= 0)
@@ -115,7 +134,13 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
                 shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
         }
 
-        await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+        if (need < quantity)
+        {
+            // Part of the line is held (by this call, or a repeated one): give it back. A SKU found sold out (from the
+            // snapshot, or a read) is refused without any write.
+            await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+        }
+
         // The shards as last seen still count this hold's units, which the release just gave back.
         var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
         return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
@@ -256,7 +281,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
     private async Task<Dictionary<int, StockShard>> ReadyShardsAsync(Product product, Sku sku, FlashSale? sale, CancellationToken ct)
     {
         var ids = AllShardIds(product.Id, sku.Id);
-        var shards = (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
+        var key = (product.Id, sku.Id);
+        var shards = _snapshots.TryGetValue(key, out var seen) && Stopwatch.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0
+            ? new Dictionary<int, StockShard>(seen.Shards)
+            : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
         var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
         if (shards.Count < count)
         {
@@ -293,8 +321,21 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock)
             shards[current.Index] = current;
         }
 
+        _snapshots[key] = new Snapshot(Stopwatch.GetTimestamp(), shards);
         return shards;
     }
+
+    /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>
+    private void Remember(string productId, string skuId, StockShard shard)
+    {
+        if (snapshotLifetime > TimeSpan.Zero && _snapshots.TryGetValue((productId, skuId), out var seen))
+        {
+            _snapshots.TryUpdate((productId, skuId), seen with { Shards = new Dictionary<int, StockShard>(seen.Shards) { [shard.Index] = shard } }, seen);
+        }
+    }
+
+    /// <summary>A SKU's shards as seen at <see cref="Taken"/> (a Stopwatch timestamp).</summary>
+    private sealed record Snapshot(long Taken, IReadOnlyDictionary<int, StockShard> Shards);
 
     /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
     private static StockLevel Level(Product product, Sku sku, IReadOnlyList<StockShard> shards, DateTimeOffset now)

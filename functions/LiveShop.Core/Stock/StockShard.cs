@@ -77,9 +77,12 @@ public sealed record StockShard : IDocument
     [JsonPropertyName("holds")]
     public IReadOnlyDictionary<string, StockHold> Holds { get; init; } = new Dictionary<string, StockHold>();
 
-    /// <summary>How many entries <see cref="Holds"/> has (kept as a number so the sweep can find shards with holds).</summary>
-    [JsonPropertyName("holdcount")]
-    public long HoldCount { get; init; }
+    /// <summary>
+    /// How many released holds <see cref="Holds"/> keeps marked (so the sweep finds shards with open holds, reserved
+    /// &gt; 0, or marks to drop, without reserving and committing touching this count).
+    /// </summary>
+    [JsonPropertyName("marks")]
+    public long Marks { get; init; }
 
     /// <summary>Units returned to stock after refunds, by return id (so a return is applied once).</summary>
     [JsonPropertyName("returns")]
@@ -114,14 +117,12 @@ public sealed record StockShard : IDocument
                     Reserved = Reserved + r.Quantity,
                     SaleLeft = r.SaleId is null ? SaleLeft : SaleLeft - r.Quantity,
                     Holds = With(Holds, r.HoldId, new StockHold(r.Quantity, r.ExpiresAt, r.SaleId, null)),
-                    HoldCount = HoldCount + 1,
                 },
             StockChange.Commit c when Open(c.HoldId, c.Quantity) is { } hold => this with
             {
                 Reserved = Reserved - hold.Quantity,
                 Sold = Sold + hold.Quantity,
                 Holds = Holds.Where(h => h.Key != c.HoldId).ToDictionary(),
-                HoldCount = HoldCount - 1,
             },
             StockChange.Release r when Open(r.HoldId, r.Quantity) is { } hold && (r.ToSale is null || r.ToSale == Sale) => this with
             {
@@ -129,11 +130,12 @@ public sealed record StockShard : IDocument
                 Available = Available + hold.Quantity,
                 SaleLeft = r.ToSale is null ? SaleLeft : SaleLeft + hold.Quantity,
                 Holds = With(Holds, r.HoldId, hold with { Outcome = StockHold.Released }),
+                Marks = Marks + 1,
             },
             StockChange.Forget f when Holds.TryGetValue(f.HoldId, out var hold) && hold.Outcome == StockHold.Released => this with
             {
                 Holds = Holds.Where(h => h.Key != f.HoldId).ToDictionary(),
-                HoldCount = HoldCount - 1,
+                Marks = Marks - 1,
             },
             StockChange.LoadSale l when Sale != l.SaleId && l.Version > SaleVersion => this with { Sale = l.SaleId, SaleLeft = l.Units, SaleVersion = l.Version },
             StockChange.Rebase b when Basis == b.FromBasis && b.Version > BasisVersion => this with

@@ -12,8 +12,9 @@
 //    Babel code generation, 5-10 ms of its one JavaScript thread) and keeps the last 100. The stock ledger's patch
 //    conditions name the hold they test ("... NOT IS_DEFINED(c.holds.h1a2b...)"), so every reservation and commit
 //    is a new text and, in a flash sale, the server spends most of its time compiling. Texts that differ only in
-//    hold ids (h + 24 hex digits) share one compiled template here, and the ids are put back into the template's
-//    generated code: each condition still runs exactly as written, only the compilation is shared.
+//    hold ids (h + 24 hex digits) share one compiled template here; where the ids are property names, the template's
+//    code reads them from the query's parameters, so it is also turned into a function once (the executor makes a
+//    new Function per run; it is cached per code text). Each condition still runs exactly as written.
 //
 // 3. Node closes a keep-alive connection after 5 idle seconds. A client that sends its next request on that
 //    connection at the same moment gets "connection reset by peer" (the SDK does not retry it), which a race with
@@ -41,8 +42,44 @@ cosmosdbQuery.default = (sql) => {
     compiled = compileQuery(template);
     templates.set(template, compiled);
   }
-  const code = ids.reduce((text, id, i) => text.split(placeholder(i)).join(id), compiled.code);
-  return Object.assign(Object.create(Object.getPrototypeOf(compiled)), compiled, { _query: sql, _code: code });
+  // Where the ids are property names (c.holds.h1a2b...), the generated code reads them from the query's
+  // parameters instead, so every condition of one shape is one code text, compiled once (see the executor below).
+  const parameterized = ids.every((_, i) => !new RegExp(`[^.]${placeholder(i)}\\b`).test(compiled.code));
+  const code = parameterized
+    ? ids.reduce((text, _, i) => text.split(`.${placeholder(i)}`).join(`[$p.__hold${i}]`), compiled.code)
+    : ids.reduce((text, id, i) => text.split(placeholder(i)).join(id), compiled.code);
+  const query = Object.assign(Object.create(Object.getPrototypeOf(compiled)), compiled, { _query: sql, _code: code });
+  if (parameterized) {
+    const exec = query.exec;
+    query.exec = function execWithHolds(collection, options = {}) {
+      const holds = ids.map((id, i) => ({ name: `@__hold${i}`, value: id }));
+      return exec.call(this, collection, { ...options, parameters: [...(options.parameters || []), ...holds] });
+    };
+  }
+  return query;
+};
+
+// The executor turns a query's generated code into a function with new Function on every run; the same code text
+// makes the same function, so it is made once per text here (the last 1,000 texts kept).
+const executor = require('@zeit/cosmosdb-query/lib/executor');
+const aggregateFunctions = require('@zeit/cosmosdb-query/lib/aggregate-functions');
+const builtinFunctions = require('@zeit/cosmosdb-query/lib/builtin-functions');
+const helpers = require('@zeit/cosmosdb-query/lib/helpers');
+const executables = new Map();
+executor.default = (collection, { code, parameters, udf = {}, maxItemCount, continuation, compositeIndexes }) => {
+  let execute = executables.get(code);
+  if (!execute) {
+    if (executables.size >= 1000) {
+      executables.clear();
+    }
+    execute = new Function(`"use strict";return (${code})`)(); // eslint-disable-line no-new-func
+    executables.set(code, execute);
+  }
+  const params = {};
+  (parameters || []).forEach(({ name, value }) => {
+    params[name.slice(1)] = value;
+  });
+  return execute(aggregateFunctions, builtinFunctions, collection, helpers, udf, params, maxItemCount, continuation, compositeIndexes);
 };
 
 const documentRead = /^\/+dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;

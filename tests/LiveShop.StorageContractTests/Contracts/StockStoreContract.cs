@@ -91,7 +91,7 @@ public abstract class StockStoreContract
 
         Assert.Equal(50, results.Count(r => r is not null));
         var final = Assert.Single(await Store.ReadAsync([shard.Id], None));
-        Assert.Equal((0, 50, 0, 50L), (final.Available, final.Reserved, final.Sold, final.HoldCount));
+        Assert.Equal((0, 50, 0, 0L), (final.Available, final.Reserved, final.Sold, final.Marks));
         Assert.Equal(50, final.Holds.Count);
     }
 

@@ -585,7 +585,7 @@ public class StockLedgerTests
         Assert.Equal(new SweepResult(0, 1), due);
         var shard = Assert.Single(await ShardsAsync(shop, product));
         Assert.Empty(shard.Holds);
-        Assert.Equal(0, shard.HoldCount);
+        Assert.Equal(0, shard.Marks);
         Assert.Equal((17L, 3L), (shard.Available, shard.Sold));
         Assert.Empty(await shop.StockStore.ListWithHoldsAsync(None));
     }

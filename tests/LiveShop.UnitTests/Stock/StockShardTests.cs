@@ -63,7 +63,7 @@ public class StockShardTests
         Assert.NotNull(written);
         Assert.Equal((7L, 3L, 0L, 10L), (written.Available, written.Reserved, written.Sold, written.OnHand));
         Assert.Equal(new StockHold(3, Expires, null, null), written.Holds["h1"]);
-        Assert.Equal(1, written.HoldCount);
+        Assert.Equal(0, written.Marks);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class StockShardTests
 
         Assert.Equal((7L, 0L, 3L, 10L), (written!.Available, written.Reserved, written.Sold, written.OnHand));
         Assert.False(written.Holds.ContainsKey("h1"));
-        Assert.Equal(0, written.HoldCount);
+        Assert.Equal(0, written.Marks);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public class StockShardTests
 
         Assert.Equal((10L, 0L, 0L), (written!.Available, written.Reserved, written.Sold));
         Assert.Equal(StockHold.Released, written.Holds["h1"].Outcome);
-        Assert.Equal(1, written.HoldCount);
+        Assert.Equal(1, written.Marks);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public class StockShardTests
         var written = shard.Apply(new StockChange.Forget("h1"));
 
         Assert.Empty(written!.Holds);
-        Assert.Equal(0, written.HoldCount);
+        Assert.Equal(0, written.Marks);
         Assert.Equal(10, written.Available);
     }
 

@@ -41,5 +41,5 @@ public sealed class InMemoryStockStore : InMemoryDocumentStore<StockShard>, ISto
         }));
 
     public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StockShard>>(All().Select(v => v.Value).Where(s => s.HoldCount > 0).ToList());
+        Task.FromResult<IReadOnlyList<StockShard>>(All().Select(v => v.Value).Where(s => s.Reserved > 0 || s.Marks > 0).ToList());
 }
