@@ -10,7 +10,7 @@ public sealed record FlashSaleOptions(int Units, int Buyers, int CheckoutBuyers,
     /// <summary>Chosen reservations/s over the baseline's the stock design aims for.</summary>
     public const double Target = 3.0;
 
-    public static readonly FlashSaleOptions Default = new(Units: 5000, Buyers: 200, CheckoutBuyers: 2000, CheckoutUnits: 200, Rounds: 1, Reservations: true, Checkouts: true);
+    public static readonly FlashSaleOptions Default = new(Units: 5000, Buyers: 200, CheckoutBuyers: 2000, CheckoutUnits: 200, Rounds: 3, Reservations: true, Checkouts: true);
 
     private static readonly Dictionary<string, Func<FlashSaleOptions, int, FlashSaleOptions>> Setters = new(StringComparer.Ordinal)
     {
@@ -26,7 +26,7 @@ public sealed record FlashSaleOptions(int Units, int Buyers, int CheckoutBuyers,
         Usage: dotnet run -c Release --project tests/LiveShop.Benchmarks -- flash-sale [options]
           --units <n>            (a) units of the SKU the reservation race sells (default 5000)
           --buyers <n>           (a) concurrent buyers, each reserving and committing 1 unit at a time (default 200)
-          --rounds <n>           (a) races per strategy, alternating which goes first (default 1)
+          --rounds <n>           (a) races per strategy, alternating which goes first (default 3)
           --checkout-buyers <n>  (b) buyers, one buy-now checkout each, all at once (default 2000)
           --checkout-units <n>   (b) units of the flash sale they race for (default 200)
           --poll <s>             (b) seconds between status polls (default: as the answer's Retry-After says, 1 s)
