@@ -97,6 +97,28 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
     }
 
     [Fact]
+    public async Task FromCart_SecondLineOutOfStock_RejectedAndTheFirstLinesHoldGivenBack()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await runner.CreateProductAsync(merchant, "us", stock: 10);
+        var token = runner.ViewerToken(RunnerFixture.NewViewerId());
+        var shopper = Shopper.Viewer(token);
+        await runner.AddToCartAsync(shopper, "us", merchant, product, "shirt-s", 2);
+        await runner.AddToCartAsync(shopper, "us", merchant, product, "shirt-m", 5);
+        var first = await runner.CheckoutAsync(runner.ViewerToken(RunnerFixture.NewViewerId()), BuyNow(merchant, product, quantity: 8, skuId: "shirt-m"));
+        Assert.Equal("paid", first.Status);
+        var paymentsBefore = runner.Payments.PaymentCount;
+
+        var checkout = await runner.CheckoutAsync(token, FromCart("us", merchantId: merchant));
+
+        Assert.Equal(("rejected", RejectionReasons.OutOfStock, "shirt-m"), (checkout.Status, checkout.Rejection?.Reason, checkout.Rejection?.SkuId));
+        Assert.Equal(paymentsBefore, runner.Payments.PaymentCount);
+        Assert.Equal((10L, 0L, 0L), Units(await runner.LevelAsync(merchant, product)));
+        Assert.Equal((2L, 0L, 8L), Units(await runner.LevelAsync(merchant, product, "shirt-m")));
+        Assert.Equal([("shirt-s", 2L), ("shirt-m", 5L)], (await runner.GetCartAsync(shopper, "us")).Lines.Select(l => (l.SkuId, l.Quantity)));
+    }
+
+    [Fact]
     public async Task BuyNow_DeclinedCard_RejectedOrderPaymentFailedStockReleased()
     {
         var merchant = RunnerFixture.NewMerchantId();

@@ -101,7 +101,10 @@ public sealed class CheckoutSteps(
 
             if (rejection is not null)
             {
-                await ReleaseAsync(start, request.Lines, null, request.HoldUntil, ct);
+                // The lines reserved hold what their reservations answered (a refused reservation answers nothing
+                // held: it gave back what it took); the others are not known to be free of an earlier run's holds,
+                // so they are looked for.
+                await ReleaseAsync(start, request.Lines, holds, request.HoldUntil, ct);
                 return new ReservationResult(rejection);
             }
         }
@@ -304,6 +307,8 @@ public sealed class CheckoutSteps(
     }
 
     /// <summary>Gives back every line (open holds released, sold units put back on sale) and its flash-sale claim.</summary>
+    /// <param name="holds">Where each line's units are held, as its reservation answered; a line missing from it (or
+    /// all, when null) is looked for on every shard of its SKU.</param>
     private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct)
     {
         foreach (var line in lines)

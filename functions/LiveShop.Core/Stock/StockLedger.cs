@@ -15,10 +15,11 @@ namespace LiveShop.Core.Stock;
 /// a SKU is sold out an attempt is refused after a read, with no write.
 /// </summary>
 /// <remarks>
-/// A reservation starts from a snapshot of the SKU's shards kept in memory for <see cref="SnapshotLifetime"/> (and
-/// refreshed by every write's answer), so a buyer in a flash sale usually costs one patch, no read. The snapshot is
-/// only a hint: every change is conditional, a refused patch re-reads its shard, and a snapshot is consistent per
-/// shard document, so a retried reservation still finds the units it already holds.
+/// A reservation starts from a snapshot of the SKU's shards read at most <see cref="SnapshotLifetime"/> ago (and
+/// updated with every write's answer), so a buyer in a flash sale usually costs one patch, no read. The snapshot is
+/// only a hint: every change is conditional, a refused patch re-reads its shard, a reservation the snapshot cannot
+/// meet reads the shards again before it is refused (units given back since, on any instance, are not missed), and a
+/// snapshot is consistent per shard document, so a retried reservation still finds the units it already holds.
 /// </remarks>
 public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
 {
@@ -93,7 +94,43 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             return new LineReservation(ReservationOutcome.SaleSoldOut, []);
         }
 
-        var shards = await ReadyShardsAsync(product, sku, sale, ct);
+        var (shards, fromSnapshot) = await ReadyShardsAsync(product, sku, sale, fresh: false, ct);
+        var need = await TakeAsync(product, sku, shards, holdId, quantity, sale, expiresAt, ct);
+        if (need > 0 && fromSnapshot)
+        {
+            // The snapshot may be missing units given back since (a release, a sweep, a restock, on any instance):
+            // a reservation is refused only on what was just read.
+            (shards, _) = await ReadyShardsAsync(product, sku, sale, fresh: true, ct);
+            need = await TakeAsync(product, sku, shards, holdId, quantity, sale, expiresAt, ct);
+        }
+
+        if (need <= 0)
+        {
+            return new LineReservation(
+                ReservationOutcome.Reserved,
+                shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
+        }
+
+        if (need < quantity)
+        {
+            // Part of the line is held (by this call, or a repeated one): give it back. A SKU found sold out by a read
+            // is refused without any write.
+            await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+        }
+
+        // The shards as last seen still count this hold's units, which the release just gave back.
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
+        return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
+    }
+
+    /// <summary>
+    /// Takes what the line still needs from the shards as given (updating them in place with what was written or
+    /// read), starting at a shard chosen by the hold id so concurrent buyers spread over the shards. Returns how many
+    /// units the line still needs.
+    /// </summary>
+    private async Task<long> TakeAsync(
+        Product product, Sku sku, Dictionary<int, StockShard> shards, string holdId, long quantity, FlashSale? sale, DateTimeOffset expiresAt, CancellationToken ct)
+    {
         var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
         var expires = expiresAt.ToUnixTimeSeconds();
         var count = shards.Count;
@@ -127,23 +164,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             Remember(product.Id, sku.Id, shard);
         }
 
-        if (need <= 0)
-        {
-            return new LineReservation(
-                ReservationOutcome.Reserved,
-                shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
-        }
-
-        if (need < quantity)
-        {
-            // Part of the line is held (by this call, or a repeated one): give it back. A SKU found sold out (from the
-            // snapshot, or a read) is refused without any write.
-            await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
-        }
-
-        // The shards as last seen still count this hold's units, which the release just gave back.
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
-        return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
+        return need;
     }
 
     /// <summary>
@@ -278,12 +299,14 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// The SKU's shards by index, created on first use from the declared units, moved to the currently declared total,
     /// and (for a flash-sale purchase) counting that sale's units.
     /// </summary>
-    private async Task<Dictionary<int, StockShard>> ReadyShardsAsync(Product product, Sku sku, FlashSale? sale, CancellationToken ct)
+    private async Task<(Dictionary<int, StockShard> Shards, bool FromSnapshot)> ReadyShardsAsync(
+        Product product, Sku sku, FlashSale? sale, bool fresh, CancellationToken ct)
     {
         var ids = AllShardIds(product.Id, sku.Id);
         var key = (product.Id, sku.Id);
-        var shards = _snapshots.TryGetValue(key, out var seen) && Stopwatch.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0
-            ? new Dictionary<int, StockShard>(seen.Shards)
+        var fromSnapshot = !fresh && _snapshots.TryGetValue(key, out var seen) && Stopwatch.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0;
+        var shards = fromSnapshot
+            ? new Dictionary<int, StockShard>(_snapshots[key].Shards)
             : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
         var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
         if (shards.Count < count)
@@ -319,10 +342,18 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             }
 
             shards[current.Index] = current;
+            if (!ReferenceEquals(current, shard))
+            {
+                Remember(product.Id, sku.Id, current);
+            }
         }
 
-        _snapshots[key] = new Snapshot(Stopwatch.GetTimestamp(), shards);
-        return shards;
+        if (!fromSnapshot)
+        {
+            _snapshots[key] = new Snapshot(Stopwatch.GetTimestamp(), new Dictionary<int, StockShard>(shards));
+        }
+
+        return (shards, fromSnapshot);
     }
 
     /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>

@@ -14,7 +14,7 @@ public sealed class StockSnapshotTests
     private readonly InMemoryStockStore _inner = new();
 
     [Fact]
-    public async Task ReserveAsync_SoldOutSkuWithAFreshSnapshot_IsRefusedWithoutReadingOrWriting()
+    public async Task ReserveAsync_SoldOutSkuWithAFreshSnapshot_IsRefusedAfterOneReadWithoutWriting()
     {
         var store = new ReadCountingStore(_inner);
         var ledger = new StockLedger(store, _clock, TimeSpan.FromHours(1));
@@ -25,7 +25,26 @@ public sealed class StockSnapshotTests
         var refused = await Reserve(ledger, product, "c2", 1);
 
         Assert.Equal(ReservationOutcome.OutOfStock, refused.Outcome);
-        Assert.Equal((reads, writes), (store.Reads, store.Latent.Writes));
+        Assert.Equal((reads + 1, writes), (store.Reads, store.Latent.Writes));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_UnitsGivenBackOnAnotherInstance_AreNotRefusedFromTheSnapshot()
+    {
+        // This instance saw the SKU sold out a moment ago; another one (the sweep, a failed checkout) released the hold.
+        var store = new ReadCountingStore(_inner);
+        var ledger = new StockLedger(store, _clock, TimeSpan.FromHours(1));
+        var other = new StockLedger(_inner, _clock, TimeSpan.Zero);
+        var product = Records.NewProduct(stockOnHand: 1);
+        Assert.Equal(ReservationOutcome.Reserved, (await Reserve(ledger, product, "slow", 1)).Outcome);
+        Assert.Equal(ReservationOutcome.OutOfStock, (await Reserve(ledger, product, "early", 1)).Outcome);
+        await other.ReleaseAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor("slow", 0), None);
+
+        var late = await Reserve(ledger, product, "late", 1);
+
+        Assert.Equal(ReservationOutcome.Reserved, late.Outcome);
+        var level = (await ledger.LevelsAsync([(product, product.Sku())], None))[SkuRef.Of(product, product.Sku())];
+        Assert.Equal((0L, 1L), (level.Available, level.Reserved));
     }
 
     [Fact]
