@@ -94,7 +94,16 @@ public static class Optimistic
             {
                 if (etag != Unwritten)
                 {
-                    return await store.ReplaceAsync(document, etag, cancellationToken);
+                    try
+                    {
+                        return await store.ReplaceAsync(document, etag, cancellationToken);
+                    }
+                    catch (DocumentNotFoundException e)
+                    {
+                        // Gone since it was read (its time to live ran out, or it was deleted): a lost race like any
+                        // other, so the change is made again on what is stored now (nothing: it is created).
+                        throw new ConcurrencyConflictException($"{what} was removed concurrently.", e);
+                    }
                 }
 
                 try

@@ -123,6 +123,61 @@ public class OptimisticTests
         Assert.Equal(0, doc.Replaces);
     }
 
+    [Fact]
+    public async Task UpsertAsync_DocumentGoneBetweenReadAndReplace_CreatesItAgain()
+    {
+        // As when a cart's time to live runs out just after it was read.
+        var store = new VanishingStore(new Note("n1", "old"));
+
+        var (stored, written) = await Optimistic.UpsertAsync(
+            () => store.ReadAsync("n1", "n1", CancellationToken.None), () => new Note("n1", string.Empty), n => n with { Text = n.Text + "+mine" },
+            store, null, "Note");
+
+        Assert.True(written);
+        Assert.Equal("+mine", stored.Value.Text);
+        Assert.Equal((1, 1), (store.Replaces, store.Creates));
+        Assert.Equal("+mine", (await store.ReadAsync("n1", "n1", CancellationToken.None))!.Value.Text);
+    }
+
+    private sealed record Note(string Id, string Text) : IDocument
+    {
+        public string PartitionKey => Id;
+    }
+
+    /// <summary>Holds one note, which disappears the moment a replace is tried.</summary>
+    private sealed class VanishingStore(Note initial) : IDocumentStore<Note>
+    {
+        private Versioned<Note>? _stored = new(initial, "\"1\"");
+
+        public int Replaces { get; private set; }
+
+        public int Creates { get; private set; }
+
+        public Task<Versioned<Note>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken) => Task.FromResult(_stored);
+
+        public Task<IReadOnlyList<Versioned<Note>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<string> CreateAsync(Note document, CancellationToken cancellationToken)
+        {
+            Creates++;
+            if (_stored is not null)
+            {
+                throw new DuplicateDocumentException();
+            }
+
+            _stored = new(document, "\"2\"");
+            return Task.FromResult(_stored.ETag);
+        }
+
+        public Task<string> ReplaceAsync(Note document, string ifMatch, CancellationToken cancellationToken)
+        {
+            Replaces++;
+            _stored = null;
+            throw new DocumentNotFoundException();
+        }
+    }
+
     /// <summary>A one-document store; each queued concurrent write lands just before our next replace, which then conflicts.</summary>
     private sealed class Doc(string value, string etag)
     {
