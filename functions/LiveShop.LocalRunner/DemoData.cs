@@ -21,7 +21,7 @@ public static class DemoData
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(clock);
         var merchant = new Caller("demo-merchant-user", Role.Merchant, MerchantId);
-        var productIds = new List<string>();
+        var products = new List<Product>();
         string[] colours = ["Black", "White", "Rose"];
         for (var i = 0; i < 6; i++)
         {
@@ -35,8 +35,10 @@ public static class DemoData
                     new Dictionary<string, string> { ["colour"] = colour },
                     new MoneyInput(1999 + (i * 500) + (c * 100), "USD"),
                     50 + (i * 10))).ToList());
-            productIds.Add((await catalog.CreateAsync(merchant, MerchantId, input, ct)).Value.Id);
+            products.Add((await catalog.CreateAsync(merchant, MerchantId, input, ct)).Value);
         }
+
+        var productIds = products.Select(p => p.Id).ToList();
 
         var stream = await streams.CreateAsync(
             merchant,
@@ -49,7 +51,7 @@ public static class DemoData
         await sales.CreateAsync(
             merchant,
             stream.Value.Id,
-            new FlashSaleInput(productIds[0], "demo-1-black", new MoneyInput(1599, "USD"), 30, 2, clock.GetUtcNow() + SaleCountdown, 1200),
+            new FlashSaleInput(products[0].Id, products[0].Skus[0].Id, new MoneyInput(1599, "USD"), 30, 2, clock.GetUtcNow() + SaleCountdown, 1200),
             ct);
         return stream.Value.Id;
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -23,33 +22,14 @@ public static class DurableFunctions
     public const string OrchestrationTrigger = "orchestrationTrigger";
     public const string ActivityTrigger = "activityTrigger";
 
-    public static IReadOnlyList<DurableFunction> Discover(Assembly assembly)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var found = new List<DurableFunction>();
-        foreach (var type in assembly.GetExportedTypes())
-        {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            {
-                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
-                {
-                    continue;
-                }
-
-                var parameters = method.GetParameters();
-                if (parameters.Any(p => p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null))
-                {
-                    found.Add(new DurableFunction(function.Name, OrchestrationTrigger, method));
-                }
-                else if (parameters.Any(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null))
-                {
-                    found.Add(new DurableFunction(function.Name, ActivityTrigger, method));
-                }
-            }
-        }
-
-        return found;
-    }
+    public static IReadOnlyList<DurableFunction> Discover(Assembly assembly) =>
+        AppFunctions.All(assembly)
+            .Select(f =>
+                AppFunctions.Trigger<OrchestrationTriggerAttribute>(f.Method) is not null ? new DurableFunction(f.Function.Name, OrchestrationTrigger, f.Method)
+                : AppFunctions.Trigger<ActivityTriggerAttribute>(f.Method) is not null ? new DurableFunction(f.Function.Name, ActivityTrigger, f.Method)
+                : null)
+            .OfType<DurableFunction>()
+            .ToList();
 
     /// <summary>Registers every function with the worker's task registry.</summary>
     /// <param name="services">The app's services once it is built (orchestrators log through its logger factory and data converter).</param>
@@ -69,29 +49,6 @@ public static class DurableFunctions
                 registry.AddActivity(function.Name, services => new FunctionActivity(function.Method, input, services));
             }
         }
-    }
-
-    internal static async Task<object?> InvokeAsync(MethodInfo method, object? target, object?[] arguments)
-    {
-        object? returned;
-        try
-        {
-            returned = method.Invoke(target, arguments);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
-
-        if (returned is not Task task)
-        {
-            return returned;
-        }
-
-        await task;
-        var type = task.GetType();
-        return type.IsGenericType && type.GetGenericArguments()[0].Name != "VoidTaskResult" ? type.GetProperty("Result")!.GetValue(task) : null;
     }
 
     internal static Type ResultType(MethodInfo method) =>
@@ -114,27 +71,22 @@ public static class DurableFunctions
             }
 
             var converter = services.GetRequiredService<IOptionsMonitor<DurableTaskWorkerOptions>>().Get(Options.DefaultName).DataConverter;
-            return InvokeAsync(method, null, [new FunctionOrchestrationContext(context, input, converter, services.GetRequiredService<ILoggerFactory>())]);
+            return AppFunctions.InvokeAsync(method, null, [new FunctionOrchestrationContext(context, input, converter, services.GetRequiredService<ILoggerFactory>())]);
         }
     }
 
-    /// <summary>An activity function: its class is built from the app's services, its input from the activity's payload.</summary>
+    /// <summary>An activity function: its class is built in a service scope of its own, its input from the activity's payload.</summary>
     private sealed class FunctionActivity(MethodInfo method, Type inputType, IServiceProvider services) : ITaskActivity
     {
         public Type InputType => inputType;
 
         public Type OutputType => ResultType(method);
 
-        public Task<object?> RunAsync(TaskActivityContext context, object? input)
-        {
-            var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
-            var arguments = method.GetParameters().Select(p =>
+        public Task<object?> RunAsync(TaskActivityContext context, object? input) =>
+            AppFunctions.RunScopedAsync(services, method, p =>
                 p.GetCustomAttribute<ActivityTriggerAttribute>() is not null ? input
                 : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
-                : throw new NotSupportedException($"Activity {method.Name}: the local runner cannot bind parameter '{p.Name}' of type {p.ParameterType.Name}."))
-                .ToArray();
-            return InvokeAsync(method, target, arguments);
-        }
+                : throw new NotSupportedException($"Activity {method.Name}: the local runner cannot bind parameter '{p.Name}' of type {p.ParameterType.Name}."));
     }
 
     /// <summary>

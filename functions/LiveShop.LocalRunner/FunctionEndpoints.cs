@@ -18,27 +18,22 @@ public static class FunctionEndpoints
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var functions = new List<HttpFunction>();
-        foreach (var type in assembly.GetExportedTypes())
+        foreach (var (type, method, function) in AppFunctions.All(assembly))
         {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            if (AppFunctions.Trigger<HttpTriggerAttribute>(method) is not { } trigger)
             {
-                var function = method.GetCustomAttribute<FunctionAttribute>();
-                var trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().SingleOrDefault();
-                if (function is null || trigger is null)
-                {
-                    continue;
-                }
-
-                if (trigger.AuthLevel != AuthorizationLevel.Anonymous)
-                {
-                    throw new NotSupportedException(
-                        $"Function {function.Name} uses authorization level {trigger.AuthLevel}; the app authenticates callers with bearer tokens, so every function must be Anonymous.");
-                }
-
-                var verbs = (trigger.Methods ?? ["get", "post", "put", "delete", "patch", "head", "options"])
-                    .Select(m => m.ToUpperInvariant()).ToList();
-                functions.Add(new HttpFunction(function.Name, type, method, trigger.Route ?? function.Name, verbs));
+                continue;
             }
+
+            if (trigger.AuthLevel != AuthorizationLevel.Anonymous)
+            {
+                throw new NotSupportedException(
+                    $"Function {function.Name} uses authorization level {trigger.AuthLevel}; the app authenticates callers with bearer tokens, so every function must be Anonymous.");
+            }
+
+            var verbs = (trigger.Methods ?? ["get", "post", "put", "delete", "patch", "head", "options"])
+                .Select(m => m.ToUpperInvariant()).ToList();
+            functions.Add(new HttpFunction(function.Name, type, method, trigger.Route ?? function.Name, verbs));
         }
 
         return functions;
@@ -66,9 +61,7 @@ public static class FunctionEndpoints
             var instance = function.Method.IsStatic ? null : factory(context.RequestServices, null);
             try
             {
-                var args = binders.Select(bind => bind(context)).ToArray();
-                var returned = function.Method.Invoke(instance, args);
-                var result = returned is Task task ? await AwaitResult(task) : returned;
+                var result = await AppFunctions.InvokeAsync(function.Method, instance, binders.Select(bind => bind(context)).ToArray());
                 await Execute(result, context);
             }
             finally
@@ -106,12 +99,6 @@ public static class FunctionEndpoints
         }
 
         throw Unsupported(function, parameter);
-    }
-
-    private static async Task<object?> AwaitResult(Task task)
-    {
-        await task;
-        return task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
     }
 
     private static async Task Execute(object? result, HttpContext context)

@@ -35,8 +35,8 @@ public static class InMemoryDurableBackend
         var socket = Path.Combine(Path.GetTempPath(), $"liveshop-durable-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
         services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new Backend(sp.GetRequiredService<InMemoryOrchestrationService>()));
-        services.AddHostedService(sp => new Sidecar(socket, sp.GetRequiredService<Backend>(), sp.GetService<ILoggerFactory>()));
         var channel = Channel(socket);
+        services.AddHostedService(sp => new Sidecar(socket, channel, sp.GetRequiredService<Backend>(), sp.GetService<ILoggerFactory>()));
         services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(channel);
@@ -72,8 +72,11 @@ public static class InMemoryDurableBackend
         },
     });
 
-    /// <summary>The package's gRPC sidecar (TaskHubGrpcServer over the backend), listening on a Unix domain socket.</summary>
-    private sealed class Sidecar(string socket, Backend backend, ILoggerFactory? loggers) : IHostedService, IAsyncDisposable
+    /// <summary>
+    /// The package's gRPC sidecar (TaskHubGrpcServer over the backend), listening on a Unix domain socket; it owns the
+    /// worker's and client's channel to it, and disposes it with itself.
+    /// </summary>
+    private sealed class Sidecar(string socket, GrpcChannel channel, Backend backend, ILoggerFactory? loggers) : IHostedService, IAsyncDisposable
     {
         private WebApplication? _host;
 
@@ -109,6 +112,7 @@ public static class InMemoryDurableBackend
 
         public async ValueTask DisposeAsync()
         {
+            channel.Dispose();
             if (_host is not null)
             {
                 await _host.DisposeAsync();

@@ -130,7 +130,8 @@ public static class LocalRunnerApp
         }
 
         var webhook = payments.CompleteAction(paymentId, outcome != "fail");
-        var self = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var self = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
         using var client = new HttpClient { BaseAddress = new Uri(self.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/{HostJson.Prefix}/{Routes.PaymentWebhooks}")
         {

@@ -21,28 +21,21 @@ public sealed class TimerFunctions(IReadOnlyList<TimerFunction> functions, IServ
 
     private static readonly CrontabSchedule.ParseOptions WithSeconds = new() { IncludingSeconds = true };
 
-    public static IReadOnlyList<TimerFunction> Discover(Assembly assembly)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        return assembly.GetExportedTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Select(m => (Method: m, Function: m.GetCustomAttribute<FunctionAttribute>(), Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).OfType<TimerTriggerAttribute>().SingleOrDefault()))
-            .Where(x => x.Function is not null && x.Trigger is not null)
-            .Select(x => new TimerFunction(x.Function!.Name, x.Method, x.Trigger!.Schedule))
+    public static IReadOnlyList<TimerFunction> Discover(Assembly assembly) =>
+        AppFunctions.All(assembly)
+            .Select(f => (f.Method, f.Function, Trigger: AppFunctions.Trigger<TimerTriggerAttribute>(f.Method)))
+            .Where(f => f.Trigger is not null)
+            .Select(f => new TimerFunction(f.Function.Name, f.Method, f.Trigger!.Schedule))
             .ToList();
-    }
 
     /// <summary>Runs one timer function now, as its schedule would (for tests and the runner).</summary>
-    public async Task RunAsync(TimerFunction function, CancellationToken ct)
+    public Task RunAsync(TimerFunction function, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var target = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, function.Method.DeclaringType!);
-        var arguments = function.Method.GetParameters().Select(p =>
+        return AppFunctions.RunScopedAsync(services, function.Method, p =>
             p.GetCustomAttribute<TimerTriggerAttribute>() is not null ? new TimerInfo()
-            : p.ParameterType == typeof(CancellationToken) ? (object)ct
-            : throw new NotSupportedException($"Timer function {function.Name}: the local runner cannot bind parameter '{p.Name}' of type {p.ParameterType.Name}."))
-            .ToArray();
-        await DurableFunctions.InvokeAsync(function.Method, target, arguments);
+            : p.ParameterType == typeof(CancellationToken) ? ct
+            : throw new NotSupportedException($"Timer function {function.Name}: the local runner cannot bind parameter '{p.Name}' of type {p.ParameterType.Name}."));
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
