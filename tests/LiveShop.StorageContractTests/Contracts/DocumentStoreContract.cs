@@ -99,6 +99,18 @@ public abstract class DocumentStoreContract<T>
     }
 
     [Fact]
+    public async Task Read_WithAnotherPartitionsKey_FindsNothing()
+    {
+        var document = NewDocument();
+        await Store.CreateAsync(document, None);
+        var otherPartition = Documents.UniqueId("other");
+
+        Assert.Null(await Store.ReadAsync(otherPartition, document.Id, None));
+        Assert.Empty(await Store.ReadManyAsync(otherPartition, [document.Id], None));
+        Assert.NotNull(await Store.ReadAsync(document.PartitionKey, document.Id, None));
+    }
+
+    [Fact]
     public async Task ReadMany_ReturnsOnlyTheExistingDocumentsOfThatPartition()
     {
         var document = NewDocument();
