@@ -33,11 +33,12 @@ public sealed class InMemoryCheckoutStore : InMemoryDocumentStore<Checkout.Check
         Task.FromResult(Partition(buyerId).Select(v => v.Value).FirstOrDefault(c => c.OrderId == orderId));
 }
 
-/// <summary>Keyset paging newest first over ids that sort by creation time, as the Cosmos queries do.</summary>
+/// <summary>Keyset paging newest first over ids that sort by creation time, as the Cosmos queries do (a limit below 1 is refused, as there).</summary>
 internal static class Keyset
 {
     public static KeysetPage<T> Page<T>(IEnumerable<T> items, Func<T, string> key, string? after, int limit)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var ordered = items
             .Where(i => after is null || string.CompareOrdinal(key(i), after) < 0)
             .OrderByDescending(key, StringComparer.Ordinal)
