@@ -2,6 +2,10 @@ using System.Text.Json;
 using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Streams;
@@ -54,4 +58,40 @@ public sealed class CosmosCartStoreTests(CosmosFixture fixture) : CartStoreContr
 public sealed class CosmosStockStoreTests(CosmosFixture fixture) : StockStoreContract
 {
     protected override IStockStore Store { get; } = new CosmosStockStore(fixture.Client, fixture.DatabaseName);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosCheckoutStoreTests(CosmosFixture fixture) : CheckoutStoreContract
+{
+    protected override ICheckoutStore CheckoutStore { get; } = new CosmosCheckoutStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Checkout document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Checkouts), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosOrderStoreTests(CosmosFixture fixture) : OrderStoreContract
+{
+    protected override IOrderStore OrderStore { get; } = new CosmosOrderStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Order document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Orders), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosSaleClaimStoreTests(CosmosFixture fixture) : SaleClaimStoreContract
+{
+    protected override ISaleClaimStore ClaimStore { get; } = new CosmosSaleClaimStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(SaleClaim document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Claims), document);
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosPaymentEventStoreTests(CosmosFixture fixture) : PaymentEventStoreContract
+{
+    protected override IPaymentEventStore PaymentEventStore { get; } = new CosmosPaymentEventStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(PaymentEventRecord document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.PaymentEvents), document);
 }

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Checkout;
+using LiveShop.Core.Orders;
+using LiveShop.Core.Payments;
+using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Storage.InMemory;
@@ -80,4 +84,40 @@ public sealed class InMemoryCartStoreTests : CartStoreContract
 public sealed class InMemoryStockStoreTests : StockStoreContract
 {
     protected override IStockStore Store { get; } = new InMemoryStockStore();
+}
+
+public sealed class InMemoryCheckoutStoreTests : CheckoutStoreContract
+{
+    private readonly InMemoryCheckoutStore _store = new();
+
+    protected override ICheckoutStore CheckoutStore => _store;
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Checkout document) => InMemoryJson.ReadAsync(_store, document);
+}
+
+public sealed class InMemoryOrderStoreTests : OrderStoreContract
+{
+    private readonly InMemoryOrderStore _store = new();
+
+    protected override IOrderStore OrderStore => _store;
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(Order document) => InMemoryJson.ReadAsync(_store, document);
+}
+
+public sealed class InMemorySaleClaimStoreTests : SaleClaimStoreContract
+{
+    private readonly InMemorySaleClaimStore _store = new();
+
+    protected override ISaleClaimStore ClaimStore => _store;
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(SaleClaim document) => InMemoryJson.ReadAsync(_store, document);
+}
+
+public sealed class InMemoryPaymentEventStoreTests : PaymentEventStoreContract
+{
+    private readonly InMemoryPaymentEventStore _store = new();
+
+    protected override IPaymentEventStore PaymentEventStore => _store;
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(PaymentEventRecord document) => InMemoryJson.ReadAsync(_store, document);
 }
