@@ -19,6 +19,7 @@ public sealed class CosmosStorageInitializerTests(CosmosFixture fixture)
         {
             var properties = (await database.GetContainer(definition.Name).ReadContainerAsync()).Resource;
             Assert.Equal(definition.PartitionKeyPath, properties.PartitionKeyPath);
+            Assert.Equal(definition.DefaultTtlSeconds, properties.DefaultTimeToLive);
             Assert.Equal(definition.ExcludedPaths, properties.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
             Assert.Equal(definition.IncludedPaths, properties.IndexingPolicy.IncludedPaths.Select(p => p.Path));
         }
