@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using LiveShop.Core.Catalog;
@@ -23,7 +22,7 @@ namespace LiveShop.Core.Stock;
 /// </remarks>
 public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
 {
-    /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation.</summary>
+    /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation (measured on the ledger's clock).</summary>
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<(string ProductId, string SkuId), Snapshot> _snapshots = new();
@@ -304,7 +303,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     {
         var ids = AllShardIds(product.Id, sku.Id);
         var key = (product.Id, sku.Id);
-        var fromSnapshot = !fresh && _snapshots.TryGetValue(key, out var seen) && Stopwatch.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0;
+        var fromSnapshot = !fresh && _snapshots.TryGetValue(key, out var seen) && clock.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0;
         var shards = fromSnapshot
             ? new Dictionary<int, StockShard>(_snapshots[key].Shards)
             : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
@@ -350,7 +349,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
         if (!fromSnapshot)
         {
-            _snapshots[key] = new Snapshot(Stopwatch.GetTimestamp(), new Dictionary<int, StockShard>(shards));
+            _snapshots[key] = new Snapshot(clock.GetTimestamp(), new Dictionary<int, StockShard>(shards));
         }
 
         return (shards, fromSnapshot);
@@ -365,7 +364,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         }
     }
 
-    /// <summary>A SKU's shards as seen at <see cref="Taken"/> (a Stopwatch timestamp).</summary>
+    /// <summary>A SKU's shards as seen at <see cref="Taken"/> (a timestamp of the ledger's clock).</summary>
     private sealed record Snapshot(long Taken, IReadOnlyDictionary<int, StockShard> Shards);
 
     /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
