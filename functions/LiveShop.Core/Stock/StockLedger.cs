@@ -307,16 +307,16 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         var shards = fromSnapshot
             ? new Dictionary<int, StockShard>(_snapshots[key].Shards)
             : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
-        var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
-        if (shards.Count < count)
+        if (!shards.TryGetValue(0, out var first) || shards.Count < first.Count)
         {
-            // Missing shards (a first use that stopped half way) join on the same declaration as the others.
-            var (basis, version) = shards.Count == 0 ? (sku.StockOnHand, Version(product)) : (shards.Values.First().Basis, shards.Values.First().BasisVersion);
-            for (var i = 0; i < count; i++)
+            // First use (or one that stopped half way). The layout (shard count and declaration) is decided once, by
+            // shard 0 as stored: buyers holding different copies of the product must never split the stock two ways.
+            first ??= await FirstShardAsync(product, sku, shards.Values.FirstOrDefault(), ct);
+            for (var i = 1; i < first.Count; i++)
             {
                 if (!shards.ContainsKey(i))
                 {
-                    await store.TryCreateAsync(NewShard(product, sku, i, count, basis, version), ct);
+                    await store.TryCreateAsync(NewShard(product, sku, i, first.Count, first.Basis, first.BasisVersion), ct);
                 }
             }
 
@@ -353,6 +353,18 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         }
 
         return (shards, fromSnapshot);
+    }
+
+    /// <summary>
+    /// Shard 0 as stored: created here with the layout of <paramref name="other"/> (a shard that exists already) or else
+    /// of this copy of the product, unless another buyer created it first (then theirs, read back, is the layout).
+    /// </summary>
+    private async Task<StockShard> FirstShardAsync(Product product, Sku sku, StockShard? other, CancellationToken ct)
+    {
+        var shard = other is null
+            ? NewShard(product, sku, 0, ShardCountFor(sku.StockOnHand), sku.StockOnHand, Version(product))
+            : NewShard(product, sku, 0, other.Count, other.Basis, other.BasisVersion);
+        return await store.TryCreateAsync(shard, ct) ? shard : (await store.ReadAsync([shard.Id], ct)).Single();
     }
 
     /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>
