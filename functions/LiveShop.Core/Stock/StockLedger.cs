@@ -131,7 +131,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         Product product, Sku sku, Dictionary<int, StockShard> shards, string holdId, long quantity, FlashSale? sale, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
-        var expires = expiresAt.ToUnixTimeSeconds();
+        var expires = StoredExpiry(expiresAt);
         var count = shards.Count;
         var start = (int)(BitConverter.ToUInt32(Convert.FromHexString(holdId[1..9])) % (uint)count);
         for (var i = 0; i < count && need > 0; i++)
@@ -415,10 +415,23 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
     /// <summary>
     /// Whether a hold the line placed on <paramref name="shard"/> was committed: it is gone, and not because its
-    /// release mark was dropped (the sweep keeps a mark until <see cref="FinishedHoldRetention"/> after the expiry).
+    /// release mark was dropped (the sweep keeps a mark until <see cref="FinishedHoldRetention"/> after the expiry as
+    /// stored, which is what this compares with).
     /// </summary>
     private bool WasCommitted(StockShard? shard, string holdId, DateTimeOffset expiresAt) =>
-        shard is not null && !shard.Holds.ContainsKey(holdId) && clock.GetUtcNow() < expiresAt + FinishedHoldRetention;
+        shard is not null && !shard.Holds.ContainsKey(holdId)
+        && clock.GetUtcNow() < DateTimeOffset.FromUnixTimeSeconds(StoredExpiry(expiresAt)) + FinishedHoldRetention;
+
+    /// <summary>
+    /// A hold's expiry as its shard stores it (<see cref="StockHold.ExpiresAt"/>, Unix seconds): rounded up to the
+    /// second, so the sweep never releases a hold before the checkout's hold time, and the one value both the sweep and
+    /// <see cref="WasCommitted"/> go by.
+    /// </summary>
+    private static long StoredExpiry(DateTimeOffset expiresAt)
+    {
+        var seconds = expiresAt.ToUnixTimeSeconds();
+        return DateTimeOffset.FromUnixTimeSeconds(seconds) < expiresAt ? seconds + 1 : seconds;
+    }
 
     /// <summary>The version of a product's stock declaration: its last change, in ticks (only increases).</summary>
     private static long Version(Product product) => product.UpdatedAt.UtcTicks;

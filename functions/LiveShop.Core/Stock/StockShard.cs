@@ -165,7 +165,7 @@ public sealed record StockShard : IDocument
 
 /// <summary>Units a shard holds for one checkout line until they are sold or released, or the hold expires.</summary>
 /// <param name="Quantity">The units held.</param>
-/// <param name="ExpiresAt">Unix seconds after which the sweep releases the hold if it is still open.</param>
+/// <param name="ExpiresAt">Unix seconds (the checkout's hold time rounded up) from which the sweep releases the hold if it is still open.</param>
 /// <param name="Sale">The flash sale whose allotment the units came from, if any.</param>
 /// <param name="Outcome">Absent while open; <see cref="Released"/> once released (a committed hold is removed).</param>
 public sealed record StockHold(
