@@ -141,8 +141,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             for (var attempt = 0; attempt < AttemptsPerShard && need > 0 && !shard.Holds.ContainsKey(holdId); attempt++)
             {
                 var take = Math.Min(need, sale is null ? shard.Available : Math.Min(shard.Available, shard.SaleLeft));
-                if (take <= 0)
+                if (take <= 0 || (sale is not null && shard.Sale != sale.Id))
                 {
+                    // Nothing to take here, or the shard counts another (newer) sale than this copy of the product
+                    // has: a Reserve from this sale could never be written.
                     break;
                 }
 

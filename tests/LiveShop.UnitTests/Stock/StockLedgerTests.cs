@@ -656,6 +656,28 @@ public class StockLedgerTests
     }
 
     [Fact]
+    public async Task ReserveAsync_StaleCopyWithASaleTheShardsNoLongerCount_SaleSoldOutWithoutTryingAWrite()
+    {
+        // The shards count a newer sale; a buyer holding a copy of the product from before it asks for the old one.
+        LatentStockStore? latent = null;
+        var shop = new Shop(wrapStock: inner => latent = new LatentStockStore(inner, yields: false));
+        var (stale, first) = OnSale(shop, stockOnHand: 50, allotment: 5);
+        shop.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = Records.NewSale(stale, 899, shop.Clock.GetUtcNow(), allotment: 8, id: "fls_2");
+        var current = stale.WithSales(first with { CancelledAt = shop.Clock.GetUtcNow() }, second);
+        Assert.Equal(ReservationOutcome.Reserved, await ReserveAsync(shop, current, "c1", 1, second));
+        var writes = latent!.Writes;
+
+        var outcome = await ReserveAsync(shop, stale, "c2", 1, first);
+
+        Assert.Equal(ReservationOutcome.SaleSoldOut, outcome);
+        Assert.Equal(writes, latent.Writes);
+        var shards = await ShardsAsync(shop, current);
+        Assert.All(shards, s => Assert.Equal(second.Id, s.Sale));
+        Assert.Equal((1L, 7L), (shards.Sum(s => s.Reserved), shards.Sum(s => s.SaleLeft)));
+    }
+
+    [Fact]
     public void HoldIdFor_SameCheckoutAndLine_SameIdOtherwiseDifferent()
     {
         var id = StockLedger.HoldIdFor("chk_1", 0);
