@@ -112,9 +112,15 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
         if (need < quantity)
         {
-            // Part of the line is held (by this call, or a repeated one): give it back. A SKU found sold out by a read
-            // is refused without any write.
-            await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+            // Part of the line is held (by this call, or a repeated one): give it back where the shards, as just read
+            // and written, show it open (a refusal always follows a read). A SKU found sold out is refused without any write.
+            foreach (var shard in shards.Values)
+            {
+                if (Open(shard, holdId) is { } hold && await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is { } released)
+                {
+                    Remember(product.Id, sku.Id, released);
+                }
+            }
         }
 
         // The shards as last seen still count this hold's units, which the release just gave back.
@@ -273,7 +279,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                 var expired = DateTimeOffset.FromUnixTimeSeconds(hold.ExpiresAt);
                 if (hold.Outcome is null && expired <= now)
                 {
-                    released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) ? 1 : 0;
+                    released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is null ? 0 : 1;
                 }
                 else if (hold.Outcome == StockHold.Released && expired + FinishedHoldRetention <= now)
                 {
@@ -285,15 +291,12 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         return new SweepResult(released, forgotten);
     }
 
-    private async Task<bool> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
+    /// <summary>Releases an open hold; returns the shard as written, or null when the hold was no longer open (safe to repeat).</summary>
+    private async Task<StockShard?> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
     {
         // Back to the sale while the shard still counts it; otherwise (the sale was replaced) to the regular stock only.
-        if (hold.Sale is not null && await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct) is not null)
-        {
-            return true;
-        }
-
-        return await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct) is not null;
+        var toSale = hold.Sale is null ? null : await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct);
+        return toSale ?? await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct);
     }
 
     /// <summary>
