@@ -27,6 +27,9 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
     private readonly ConcurrentDictionary<(string ProductId, string SkuId), Snapshot> _snapshots = new();
 
+    /// <summary>How many SKUs have a snapshot (for tests).</summary>
+    internal int SnapshotCount => _snapshots.Count;
+
     public StockLedger(IStockStore store, TimeProvider clock)
         : this(store, clock, SnapshotLifetime)
     {
@@ -107,7 +110,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         {
             return new LineReservation(
                 ReservationOutcome.Reserved,
-                shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
+                shards.Values.Where(s => s.OpenHold(holdId) is not null).Select(s => new HeldUnits(s.Id, Taken(s, holdId))).ToList());
         }
 
         if (need < quantity)
@@ -116,7 +119,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             // and written, show it open (a refusal always follows a read). A SKU found sold out is refused without any write.
             foreach (var shard in shards.Values)
             {
-                if (Open(shard, holdId) is { } hold && await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is { } released)
+                if (shard.OpenHold(holdId) is { } hold && await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is { } released)
                 {
                     Remember(product.Id, sku.Id, released);
                 }
@@ -124,7 +127,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         }
 
         // The shards as last seen still count this hold's units, which the release just gave back.
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + Taken(s, holdId)));
         return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
     }
 
@@ -143,7 +146,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         for (var i = 0; i < count && need > 0; i++)
         {
             var index = (start + i) % count;
-            var shard = shards[index];
+            var seen = shards[index];
+            var shard = seen;
             for (var attempt = 0; attempt < AttemptsPerShard && need > 0 && !shard.Holds.ContainsKey(holdId); attempt++)
             {
                 var take = Math.Min(need, sale is null ? shard.Available : Math.Min(shard.Available, shard.SaleLeft));
@@ -167,8 +171,11 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                 need -= Taken(shard, holdId);
             }
 
-            shards[index] = shard;
-            Remember(product.Id, sku.Id, shard);
+            if (!ReferenceEquals(shard, seen))
+            {
+                shards[index] = shard;
+                Remember(product.Id, sku.Id, shard);
+            }
         }
 
         return need;
@@ -238,7 +245,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         ArgumentNullException.ThrowIfNull(sku);
         foreach (var shard in await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
         {
-            if (shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null)
+            if (shard.OpenHold(holdId) is { } hold)
             {
                 await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
             }
@@ -308,9 +315,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     {
         var ids = AllShardIds(product.Id, sku.Id);
         var key = (product.Id, sku.Id);
-        var fromSnapshot = !fresh && _snapshots.TryGetValue(key, out var seen) && clock.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0;
-        var shards = fromSnapshot
-            ? new Dictionary<int, StockShard>(_snapshots[key].Shards)
+        var seen = fresh ? null : FreshSnapshot(key);
+        var fromSnapshot = seen is not null;
+        var shards = seen is not null
+            ? new Dictionary<int, StockShard>(seen.Shards)
             : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
         if (!shards.TryGetValue(0, out var first) || shards.Count < first.Count)
         {
@@ -352,7 +360,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             }
         }
 
-        if (!fromSnapshot)
+        if (!fromSnapshot && snapshotLifetime > TimeSpan.Zero)
         {
             _snapshots[key] = new Snapshot(clock.GetTimestamp(), new Dictionary<int, StockShard>(shards));
         }
@@ -371,6 +379,10 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             : NewShard(product, sku, 0, other.Count, other.Basis, other.BasisVersion);
         return await store.TryCreateAsync(shard, ct) ? shard : (await store.ReadAsync([shard.Id], ct)).Single();
     }
+
+    /// <summary>The SKU's snapshot if it was read less than the snapshot lifetime ago.</summary>
+    private Snapshot? FreshSnapshot((string ProductId, string SkuId) key) =>
+        _snapshots.TryGetValue(key, out var seen) && clock.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0 ? seen : null;
 
     /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>
     private void Remember(string productId, string skuId, StockShard shard)
@@ -412,11 +424,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         return new StockLevel(available, shards.Sum(s => s.Reserved), shards.Sum(s => s.Sold), sale is null ? null : saleLeft, sale?.Id);
     }
 
-    /// <summary>The units the hold has on the shard that are the buyer's: held or already sold (a sold line is not held again).</summary>
-    private static long Taken(StockShard shard, string holdId) => Open(shard, holdId)?.Quantity ?? 0;
-
-    private static StockHold? Open(StockShard shard, string holdId) =>
-        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null ? hold : null;
+    /// <summary>The units the hold holds open on the shard (0 once it is released or committed, or if it never was there).</summary>
+    private static long Taken(StockShard shard, string holdId) => shard.OpenHold(holdId)?.Quantity ?? 0;
 
     /// <summary>
     /// Whether a hold the line placed on <paramref name="shard"/> was committed: it is gone, and not because its

@@ -155,9 +155,13 @@ public sealed record StockShard : IDocument
         };
     }
 
+    /// <summary>The hold <paramref name="holdId"/> if it is open (neither released nor committed); null otherwise.</summary>
+    public StockHold? OpenHold(string holdId) =>
+        Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null ? hold : null;
+
     /// <summary>The hold, if it is open and of <paramref name="quantity"/> units.</summary>
     private StockHold? Open(string holdId, long quantity) =>
-        Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null && hold.Quantity == quantity ? hold : null;
+        OpenHold(holdId) is { } hold && hold.Quantity == quantity ? hold : null;
 
     private static Dictionary<string, TValue> With<TValue>(IReadOnlyDictionary<string, TValue> map, string key, TValue value) =>
         new(map) { [key] = value };

@@ -107,6 +107,16 @@ public sealed class StockSnapshotTests
     }
 
     [Fact]
+    public async Task ReserveAsync_ZeroLifetime_KeepsNoSnapshot()
+    {
+        var ledger = new StockLedger(_inner, _clock, TimeSpan.Zero);
+
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 5), "c1", 1);
+
+        Assert.Equal(0, ledger.SnapshotCount);
+    }
+
+    [Fact]
     public async Task ReserveAsync_PartOfTheLineHeldThenRefused_GivesItBackWithoutReadingTheShardsAgain()
     {
         var store = new LatentStockStore(_inner, yields: false);
