@@ -25,7 +25,19 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation (measured on the ledger's clock).</summary>
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Past this many SKUs with a snapshot, adding one drops those older than the lifetime (at most once per lifetime),
+    /// so the snapshots kept stay about the SKUs in use, not every SKU ever reserved.
+    /// </summary>
+    internal const int SnapshotsKept = 4096;
+
     private readonly ConcurrentDictionary<(string ProductId, string SkuId), Snapshot> _snapshots = new();
+
+    /// <summary>About how many entries <see cref="_snapshots"/> has (counted when a SKU is added, recounted when pruned).</summary>
+    private int _snapshotCount;
+
+    /// <summary>When snapshots were last pruned (a timestamp of the clock): none can be too old before a lifetime has passed.</summary>
+    private long _prunedAt = clock.GetTimestamp();
 
     /// <summary>How many SKUs have a snapshot (for tests).</summary>
     internal int SnapshotCount => _snapshots.Count;
@@ -362,7 +374,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
         if (!fromSnapshot && snapshotLifetime > TimeSpan.Zero)
         {
-            _snapshots[key] = new Snapshot(clock.GetTimestamp(), new Dictionary<int, StockShard>(shards));
+            Keep(key, new Snapshot(clock.GetTimestamp(), new Dictionary<int, StockShard>(shards)));
         }
 
         return (shards, fromSnapshot);
@@ -383,6 +395,39 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// <summary>The SKU's snapshot if it was read less than the snapshot lifetime ago.</summary>
     private Snapshot? FreshSnapshot((string ProductId, string SkuId) key) =>
         _snapshots.TryGetValue(key, out var seen) && clock.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0 ? seen : null;
+
+    /// <summary>
+    /// Keeps the SKU's shards as just read. When that adds a SKU past <see cref="SnapshotsKept"/>, the snapshots older
+    /// than the lifetime (useless: they would be read again) are dropped, by one caller at a time and at most once per
+    /// lifetime, so no call but those scans them.
+    /// </summary>
+    private void Keep((string ProductId, string SkuId) key, Snapshot snapshot)
+    {
+        if (!_snapshots.TryAdd(key, snapshot))
+        {
+            _snapshots[key] = snapshot;
+            return;
+        }
+
+        var prunedAt = Interlocked.Read(ref _prunedAt);
+        if (Interlocked.Increment(ref _snapshotCount) <= SnapshotsKept
+            || clock.GetElapsedTime(prunedAt) < snapshotLifetime
+            || Interlocked.CompareExchange(ref _prunedAt, snapshot.Taken, prunedAt) != prunedAt)
+        {
+            return;
+        }
+
+        foreach (var entry in _snapshots)
+        {
+            if (clock.GetElapsedTime(entry.Value.Taken) >= snapshotLifetime)
+            {
+                // Only if it was not read again meanwhile.
+                _snapshots.TryRemove(entry);
+            }
+        }
+
+        Volatile.Write(ref _snapshotCount, _snapshots.Count);
+    }
 
     /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>
     private void Remember(string productId, string skuId, StockShard shard)

@@ -107,6 +107,23 @@ public sealed class StockSnapshotTests
     }
 
     [Fact]
+    public async Task ReserveAsync_SnapshotsOfMoreSkusThanAreKept_DropsThoseOlderThanTheLifetimeOnly()
+    {
+        var ledger = new StockLedger(_inner, _clock, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < StockLedger.SnapshotsKept; i++)
+        {
+            await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: $"prd_old{i}"), "c1", 1);
+        }
+
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: "prd_fresh"), "c1", 1);
+        var allFresh = ledger.SnapshotCount;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: "prd_late"), "c1", 1);
+
+        Assert.Equal((StockLedger.SnapshotsKept + 1, 1), (allFresh, ledger.SnapshotCount));
+    }
+
+    [Fact]
     public async Task ReserveAsync_ZeroLifetime_KeepsNoSnapshot()
     {
         var ledger = new StockLedger(_inner, _clock, TimeSpan.Zero);
