@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using LiveShop.Core.Catalog;
@@ -23,10 +22,25 @@ namespace LiveShop.Core.Stock;
 /// </remarks>
 public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
 {
-    /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation.</summary>
+    /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation (measured on the ledger's clock).</summary>
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Past this many SKUs with a snapshot, adding one drops those older than the lifetime (at most once per lifetime),
+    /// so the snapshots kept stay about the SKUs in use, not every SKU ever reserved.
+    /// </summary>
+    internal const int SnapshotsKept = 4096;
+
     private readonly ConcurrentDictionary<(string ProductId, string SkuId), Snapshot> _snapshots = new();
+
+    /// <summary>About how many entries <see cref="_snapshots"/> has (counted when a SKU is added, recounted when pruned).</summary>
+    private int _snapshotCount;
+
+    /// <summary>When snapshots were last pruned (a timestamp of the clock): none can be too old before a lifetime has passed.</summary>
+    private long _prunedAt = clock.GetTimestamp();
+
+    /// <summary>How many SKUs have a snapshot (for tests).</summary>
+    internal int SnapshotCount => _snapshots.Count;
 
     public StockLedger(IStockStore store, TimeProvider clock)
         : this(store, clock, SnapshotLifetime)
@@ -108,18 +122,24 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         {
             return new LineReservation(
                 ReservationOutcome.Reserved,
-                shards.Values.Where(s => Open(s, holdId) is not null).Select(s => new HeldUnits(s.Id, Open(s, holdId)!.Quantity)).ToList());
+                shards.Values.Where(s => s.OpenHold(holdId) is not null).Select(s => new HeldUnits(s.Id, Taken(s, holdId))).ToList());
         }
 
         if (need < quantity)
         {
-            // Part of the line is held (by this call, or a repeated one): give it back. A SKU found sold out by a read
-            // is refused without any write.
-            await ReleaseAsync(SkuRef.Of(product, sku), holdId, ct);
+            // Part of the line is held (by this call, or a repeated one): give it back where the shards, as just read
+            // and written, show it open (a refusal always follows a read). A SKU found sold out is refused without any write.
+            foreach (var shard in shards.Values)
+            {
+                if (shard.OpenHold(holdId) is { } hold && await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is { } released)
+                {
+                    Remember(product.Id, sku.Id, released);
+                }
+            }
         }
 
         // The shards as last seen still count this hold's units, which the release just gave back.
-        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + (Open(s, holdId)?.Quantity ?? 0)));
+        var regularLeft = shards.Values.Sum(s => Math.Max(0, s.Available + Taken(s, holdId)));
         return new LineReservation(sale is not null && regularLeft >= quantity ? ReservationOutcome.SaleSoldOut : ReservationOutcome.OutOfStock, []);
     }
 
@@ -132,18 +152,21 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         Product product, Sku sku, Dictionary<int, StockShard> shards, string holdId, long quantity, FlashSale? sale, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var need = quantity - shards.Values.Sum(s => Taken(s, holdId));
-        var expires = expiresAt.ToUnixTimeSeconds();
+        var expires = StoredExpiry(expiresAt);
         var count = shards.Count;
         var start = (int)(BitConverter.ToUInt32(Convert.FromHexString(holdId[1..9])) % (uint)count);
         for (var i = 0; i < count && need > 0; i++)
         {
             var index = (start + i) % count;
-            var shard = shards[index];
+            var seen = shards[index];
+            var shard = seen;
             for (var attempt = 0; attempt < AttemptsPerShard && need > 0 && !shard.Holds.ContainsKey(holdId); attempt++)
             {
                 var take = Math.Min(need, sale is null ? shard.Available : Math.Min(shard.Available, shard.SaleLeft));
-                if (take <= 0)
+                if (take <= 0 || (sale is not null && shard.Sale != sale.Id))
                 {
+                    // Nothing to take here, or the shard counts another (newer) sale than this copy of the product
+                    // has: a Reserve from this sale could never be written.
                     break;
                 }
 
@@ -160,8 +183,11 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                 need -= Taken(shard, holdId);
             }
 
-            shards[index] = shard;
-            Remember(product.Id, sku.Id, shard);
+            if (!ReferenceEquals(shard, seen))
+            {
+                shards[index] = shard;
+                Remember(product.Id, sku.Id, shard);
+            }
         }
 
         return need;
@@ -231,7 +257,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         ArgumentNullException.ThrowIfNull(sku);
         foreach (var shard in await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct))
         {
-            if (shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null)
+            if (shard.OpenHold(holdId) is { } hold)
             {
                 await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
             }
@@ -272,7 +298,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                 var expired = DateTimeOffset.FromUnixTimeSeconds(hold.ExpiresAt);
                 if (hold.Outcome is null && expired <= now)
                 {
-                    released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) ? 1 : 0;
+                    released += await ReleaseHoldAsync(shard.Id, holdId, hold, ct) is null ? 0 : 1;
                 }
                 else if (hold.Outcome == StockHold.Released && expired + FinishedHoldRetention <= now)
                 {
@@ -284,15 +310,12 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         return new SweepResult(released, forgotten);
     }
 
-    private async Task<bool> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
+    /// <summary>Releases an open hold; returns the shard as written, or null when the hold was no longer open (safe to repeat).</summary>
+    private async Task<StockShard?> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
     {
         // Back to the sale while the shard still counts it; otherwise (the sale was replaced) to the regular stock only.
-        if (hold.Sale is not null && await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct) is not null)
-        {
-            return true;
-        }
-
-        return await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct) is not null;
+        var toSale = hold.Sale is null ? null : await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct);
+        return toSale ?? await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct);
     }
 
     /// <summary>
@@ -304,20 +327,21 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     {
         var ids = AllShardIds(product.Id, sku.Id);
         var key = (product.Id, sku.Id);
-        var fromSnapshot = !fresh && _snapshots.TryGetValue(key, out var seen) && Stopwatch.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0;
-        var shards = fromSnapshot
-            ? new Dictionary<int, StockShard>(_snapshots[key].Shards)
+        var seen = fresh ? null : FreshSnapshot(key);
+        var fromSnapshot = seen is not null;
+        var shards = seen is not null
+            ? new Dictionary<int, StockShard>(seen.Shards)
             : (await store.ReadAsync(ids, ct)).ToDictionary(s => s.Index);
-        var count = shards.Count == 0 ? ShardCountFor(sku.StockOnHand) : shards.Values.First().Count;
-        if (shards.Count < count)
+        if (!shards.TryGetValue(0, out var first) || shards.Count < first.Count)
         {
-            // Missing shards (a first use that stopped half way) join on the same declaration as the others.
-            var (basis, version) = shards.Count == 0 ? (sku.StockOnHand, Version(product)) : (shards.Values.First().Basis, shards.Values.First().BasisVersion);
-            for (var i = 0; i < count; i++)
+            // First use (or one that stopped half way). The layout (shard count and declaration) is decided once, by
+            // shard 0 as stored: buyers holding different copies of the product must never split the stock two ways.
+            first ??= await FirstShardAsync(product, sku, shards.Values.FirstOrDefault(), ct);
+            for (var i = 1; i < first.Count; i++)
             {
                 if (!shards.ContainsKey(i))
                 {
-                    await store.TryCreateAsync(NewShard(product, sku, i, count, basis, version), ct);
+                    await store.TryCreateAsync(NewShard(product, sku, i, first.Count, first.Basis, first.BasisVersion), ct);
                 }
             }
 
@@ -348,12 +372,61 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             }
         }
 
-        if (!fromSnapshot)
+        if (!fromSnapshot && snapshotLifetime > TimeSpan.Zero)
         {
-            _snapshots[key] = new Snapshot(Stopwatch.GetTimestamp(), new Dictionary<int, StockShard>(shards));
+            Keep(key, new Snapshot(clock.GetTimestamp(), new Dictionary<int, StockShard>(shards)));
         }
 
         return (shards, fromSnapshot);
+    }
+
+    /// <summary>
+    /// Shard 0 as stored: created here with the layout of <paramref name="other"/> (a shard that exists already) or else
+    /// of this copy of the product, unless another buyer created it first (then theirs, read back, is the layout).
+    /// </summary>
+    private async Task<StockShard> FirstShardAsync(Product product, Sku sku, StockShard? other, CancellationToken ct)
+    {
+        var shard = other is null
+            ? NewShard(product, sku, 0, ShardCountFor(sku.StockOnHand), sku.StockOnHand, Version(product))
+            : NewShard(product, sku, 0, other.Count, other.Basis, other.BasisVersion);
+        return await store.TryCreateAsync(shard, ct) ? shard : (await store.ReadAsync([shard.Id], ct)).Single();
+    }
+
+    /// <summary>The SKU's snapshot if it was read less than the snapshot lifetime ago.</summary>
+    private Snapshot? FreshSnapshot((string ProductId, string SkuId) key) =>
+        _snapshots.TryGetValue(key, out var seen) && clock.GetElapsedTime(seen.Taken) < snapshotLifetime && seen.Shards.Count > 0 ? seen : null;
+
+    /// <summary>
+    /// Keeps the SKU's shards as just read. When that adds a SKU past <see cref="SnapshotsKept"/>, the snapshots older
+    /// than the lifetime (useless: they would be read again) are dropped, by one caller at a time and at most once per
+    /// lifetime, so no call but those scans them.
+    /// </summary>
+    private void Keep((string ProductId, string SkuId) key, Snapshot snapshot)
+    {
+        if (!_snapshots.TryAdd(key, snapshot))
+        {
+            _snapshots[key] = snapshot;
+            return;
+        }
+
+        var prunedAt = Interlocked.Read(ref _prunedAt);
+        if (Interlocked.Increment(ref _snapshotCount) <= SnapshotsKept
+            || clock.GetElapsedTime(prunedAt) < snapshotLifetime
+            || Interlocked.CompareExchange(ref _prunedAt, snapshot.Taken, prunedAt) != prunedAt)
+        {
+            return;
+        }
+
+        foreach (var entry in _snapshots)
+        {
+            if (clock.GetElapsedTime(entry.Value.Taken) >= snapshotLifetime)
+            {
+                // Only if it was not read again meanwhile.
+                _snapshots.TryRemove(entry);
+            }
+        }
+
+        Volatile.Write(ref _snapshotCount, _snapshots.Count);
     }
 
     /// <summary>Puts a shard as just written or read into the SKU's snapshot (a hint: see the class remarks).</summary>
@@ -365,7 +438,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         }
     }
 
-    /// <summary>A SKU's shards as seen at <see cref="Taken"/> (a Stopwatch timestamp).</summary>
+    /// <summary>A SKU's shards as seen at <see cref="Taken"/> (a timestamp of the ledger's clock).</summary>
     private sealed record Snapshot(long Taken, IReadOnlyDictionary<int, StockShard> Shards);
 
     /// <summary>The SKU's stock from its shards as read, as if they had moved to the declared total (reads never write).</summary>
@@ -396,18 +469,28 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
         return new StockLevel(available, shards.Sum(s => s.Reserved), shards.Sum(s => s.Sold), sale is null ? null : saleLeft, sale?.Id);
     }
 
-    /// <summary>The units the hold has on the shard that are the buyer's: held or already sold (a sold line is not held again).</summary>
-    private static long Taken(StockShard shard, string holdId) => Open(shard, holdId)?.Quantity ?? 0;
-
-    private static StockHold? Open(StockShard shard, string holdId) =>
-        shard.Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null ? hold : null;
+    /// <summary>The units the hold holds open on the shard (0 once it is released or committed, or if it never was there).</summary>
+    private static long Taken(StockShard shard, string holdId) => shard.OpenHold(holdId)?.Quantity ?? 0;
 
     /// <summary>
     /// Whether a hold the line placed on <paramref name="shard"/> was committed: it is gone, and not because its
-    /// release mark was dropped (the sweep keeps a mark until <see cref="FinishedHoldRetention"/> after the expiry).
+    /// release mark was dropped (the sweep keeps a mark until <see cref="FinishedHoldRetention"/> after the expiry as
+    /// stored, which is what this compares with).
     /// </summary>
     private bool WasCommitted(StockShard? shard, string holdId, DateTimeOffset expiresAt) =>
-        shard is not null && !shard.Holds.ContainsKey(holdId) && clock.GetUtcNow() < expiresAt + FinishedHoldRetention;
+        shard is not null && !shard.Holds.ContainsKey(holdId)
+        && clock.GetUtcNow() < DateTimeOffset.FromUnixTimeSeconds(StoredExpiry(expiresAt)) + FinishedHoldRetention;
+
+    /// <summary>
+    /// A hold's expiry as its shard stores it (<see cref="StockHold.ExpiresAt"/>, Unix seconds): rounded up to the
+    /// second, so the sweep never releases a hold before the checkout's hold time, and the one value both the sweep and
+    /// <see cref="WasCommitted"/> go by.
+    /// </summary>
+    private static long StoredExpiry(DateTimeOffset expiresAt)
+    {
+        var seconds = expiresAt.ToUnixTimeSeconds();
+        return DateTimeOffset.FromUnixTimeSeconds(seconds) < expiresAt ? seconds + 1 : seconds;
+    }
 
     /// <summary>The version of a product's stock declaration: its last change, in ticks (only increases).</summary>
     private static long Version(Product product) => product.UpdatedAt.UtcTicks;

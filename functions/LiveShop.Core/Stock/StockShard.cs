@@ -155,9 +155,13 @@ public sealed record StockShard : IDocument
         };
     }
 
+    /// <summary>The hold <paramref name="holdId"/> if it is open (neither released nor committed); null otherwise.</summary>
+    public StockHold? OpenHold(string holdId) =>
+        Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null ? hold : null;
+
     /// <summary>The hold, if it is open and of <paramref name="quantity"/> units.</summary>
     private StockHold? Open(string holdId, long quantity) =>
-        Holds.TryGetValue(holdId, out var hold) && hold.Outcome is null && hold.Quantity == quantity ? hold : null;
+        OpenHold(holdId) is { } hold && hold.Quantity == quantity ? hold : null;
 
     private static Dictionary<string, TValue> With<TValue>(IReadOnlyDictionary<string, TValue> map, string key, TValue value) =>
         new(map) { [key] = value };
@@ -165,7 +169,7 @@ public sealed record StockShard : IDocument
 
 /// <summary>Units a shard holds for one checkout line until they are sold or released, or the hold expires.</summary>
 /// <param name="Quantity">The units held.</param>
-/// <param name="ExpiresAt">Unix seconds after which the sweep releases the hold if it is still open.</param>
+/// <param name="ExpiresAt">Unix seconds (the checkout's hold time rounded up) from which the sweep releases the hold if it is still open.</param>
 /// <param name="Sale">The flash sale whose allotment the units came from, if any.</param>
 /// <param name="Outcome">Absent while open; <see cref="Released"/> once released (a committed hold is removed).</param>
 public sealed record StockHold(

@@ -4,12 +4,16 @@ namespace LiveShop.UnitTests.Builders;
 
 /// <summary>
 /// A stock store that yields before every call, the way a network round trip does, so that concurrent ledger calls
-/// really interleave between their reads and their conditional writes; it counts the writes it passes on.
+/// really interleave between their reads and their conditional writes; it counts the reads and writes it passes on.
 /// </summary>
 public sealed class LatentStockStore(IStockStore inner, bool yields = true) : IStockStore
 {
+    private int _reads;
     private int _writes;
     private int _refused;
+
+    /// <summary>Reads of shards by id (each call, however many ids it names).</summary>
+    public int Reads => Volatile.Read(ref _reads);
 
     /// <summary>Creates and conditional changes tried (whether or not they were written).</summary>
     public int Writes => Volatile.Read(ref _writes);
@@ -20,6 +24,7 @@ public sealed class LatentStockStore(IStockStore inner, bool yields = true) : IS
     public async Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         await PauseAsync();
+        Interlocked.Increment(ref _reads);
         return await inner.ReadAsync(ids, cancellationToken);
     }
 

@@ -76,6 +76,36 @@ public class StockLedgerConcurrencyTests
         Assert.All(shards, s => Assert.Equal(s.OnHand, s.Available + s.Reserved + s.Sold));
     }
 
+    [Theory]
+    [InlineData(200, 60, true)]
+    [InlineData(200, 60, false)]
+    [InlineData(60, 200, true)]
+    [InlineData(60, 200, false)]
+    public async Task ReserveAsync_FirstUseBySomeoneWithAnotherCopyOfTheProductInBetween_ShardsSplitTheDeclaredTotalOnce(
+        long pausedStock, long otherStock, bool pausedCopyIsNewer)
+    {
+        // Two buyers reserve a new SKU at once, each with its own copy of the product (declared units differ, so the
+        // shard count does too): the first one's read finds no shard, then the other creates them before it writes.
+        FirstReadPausedStockStore? paused = null;
+        var shop = new Shop(wrapStock: inner => paused = new FirstReadPausedStockStore(inner));
+        var older = Records.NewProduct(stockOnHand: pausedCopyIsNewer ? otherStock : pausedStock);
+        var newer = older.WithStock(pausedCopyIsNewer ? pausedStock : otherStock);
+        var (pausedCopy, otherCopy) = pausedCopyIsNewer ? (newer, older) : (older, newer);
+        var first = Task.Run(() => StockLedgerTests.ReserveAsync(shop, pausedCopy, "paused", 1));
+        await paused!.Paused;
+        var other = await StockLedgerTests.ReserveAsync(shop, otherCopy, "other", 1);
+        paused.Resume();
+        var late = await first;
+
+        Assert.Equal((ReservationOutcome.Reserved, ReservationOutcome.Reserved), (other, late));
+        var declared = newer.Sku().StockOnHand;
+        var shards = await StockLedgerTests.ShardsAsync(shop, newer);
+        Assert.Equal(Enumerable.Range(0, shards.Count), shards.Select(s => s.Index));
+        Assert.All(shards, s => Assert.Equal((shards.Count, declared), (s.Count, s.Basis)));
+        Assert.Equal(declared, shards.Sum(s => s.OnHand));
+        Assert.Equal((declared - 2, 2L), ((await StockLedgerTests.LevelAsync(shop, newer)).Available, shards.Sum(s => s.Reserved)));
+    }
+
     private static async Task RaceForTheLastUnitsAndAssertNoneOversoldAsync(Shop shop)
     {
         var product = Records.NewProduct(stockOnHand: Units);
@@ -95,4 +125,36 @@ public class StockLedgerConcurrencyTests
     }
 
     private static DateTimeOffset Expiry(Shop shop) => shop.Clock.GetUtcNow().AddMinutes(10);
+
+    /// <summary>Answers the first read only once <see cref="Resume"/> is called (a buyer overtaken between its read and its writes).</summary>
+    private sealed class FirstReadPausedStockStore(IStockStore inner) : IStockStore
+    {
+        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        /// <summary>Completes once the first read has been made (its answer is held back).</summary>
+        public Task Paused => _paused.Task;
+
+        public void Resume() => _resume.SetResult();
+
+        public async Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        {
+            var read = await inner.ReadAsync(ids, cancellationToken);
+            if (Interlocked.Increment(ref _reads) == 1)
+            {
+                _paused.SetResult();
+                await _resume.Task;
+            }
+
+            return read;
+        }
+
+        public Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken) => inner.TryCreateAsync(shard, cancellationToken);
+
+        public Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken) =>
+            inner.TryApplyAsync(shardId, change, cancellationToken);
+
+        public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);
+    }
 }

@@ -606,6 +606,78 @@ public class StockLedgerTests
     }
 
     [Fact]
+    public async Task SweepAsync_HoldUntilWithinASecond_ReleasedNotBeforeIt()
+    {
+        // Holds are stored to the second: an expiry inside a second must not let the sweep release the hold early.
+        var shop = new Shop();
+        var product = Records.NewProduct(stockOnHand: 50);
+        var holdUntil = Expiry(shop) + TimeSpan.FromMilliseconds(400);
+        await shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor("c1", 0), 3, null, holdUntil, None);
+
+        shop.Clock.AdjustTime(holdUntil - TimeSpan.FromTicks(1));
+        var early = await shop.Stock.SweepAsync(None);
+        shop.Clock.AdjustTime(holdUntil + TimeSpan.FromSeconds(1));
+        var due = await shop.Stock.SweepAsync(None);
+
+        Assert.Equal((new SweepResult(0, 0), new SweepResult(1, 0)), (early, due));
+        Assert.Equal(50, (await LevelAsync(shop, product)).Available);
+    }
+
+    [Fact]
+    public async Task CommitAsync_ReleasedHoldAroundTheEndOfItsRetention_NeverCommittedAndReturnLineRestocksNothing()
+    {
+        // The sweep forgets a released hold's mark once its retention after the expiry (as stored) passed; until then
+        // the mark says the hold was not committed, and after it the ledger must not take a missing hold for a sale.
+        var shop = new Shop();
+        var product = Records.NewProduct(stockOnHand: 50);
+        var holdId = StockLedger.HoldIdFor("c1", 0);
+        var holdUntil = Expiry(shop) + TimeSpan.FromMilliseconds(400);
+        var reserved = await shop.Stock.ReserveAsync(product, product.Sku(), holdId, 3, null, holdUntil, None);
+        await ReleaseAsync(shop, product, "c1");
+        var end = holdUntil + StockLedger.FinishedHoldRetention;
+        DateTimeOffset[] moments =
+        [
+            end - TimeSpan.FromMilliseconds(400), end - TimeSpan.FromTicks(1), end, end + TimeSpan.FromMilliseconds(600), end + TimeSpan.FromSeconds(1),
+        ];
+
+        var answers = new List<(DateTimeOffset At, bool Committed)>();
+        foreach (var at in moments)
+        {
+            shop.Clock.AdjustTime(at);
+            await shop.Stock.SweepAsync(None);
+            answers.Add((at, await shop.Stock.CommitAsync(holdId, reserved.Held, holdUntil, None)));
+            await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, holdUntil, None);
+        }
+
+        Assert.All(answers, a => Assert.False(a.Committed, $"Committed at {a.At:O}."));
+        Assert.All(await ShardsAsync(shop, product), s => Assert.Empty(s.Holds));
+        var level = await LevelAsync(shop, product);
+        Assert.Equal((50L, 0L, 0L), (level.Available, level.Reserved, level.Sold));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_StaleCopyWithASaleTheShardsNoLongerCount_SaleSoldOutWithoutTryingAWrite()
+    {
+        // The shards count a newer sale; a buyer holding a copy of the product from before it asks for the old one.
+        LatentStockStore? latent = null;
+        var shop = new Shop(wrapStock: inner => latent = new LatentStockStore(inner, yields: false));
+        var (stale, first) = OnSale(shop, stockOnHand: 50, allotment: 5);
+        shop.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = Records.NewSale(stale, 899, shop.Clock.GetUtcNow(), allotment: 8, id: "fls_2");
+        var current = stale.WithSales(first with { CancelledAt = shop.Clock.GetUtcNow() }, second);
+        Assert.Equal(ReservationOutcome.Reserved, await ReserveAsync(shop, current, "c1", 1, second));
+        var writes = latent!.Writes;
+
+        var outcome = await ReserveAsync(shop, stale, "c2", 1, first);
+
+        Assert.Equal(ReservationOutcome.SaleSoldOut, outcome);
+        Assert.Equal(writes, latent.Writes);
+        var shards = await ShardsAsync(shop, current);
+        Assert.All(shards, s => Assert.Equal(second.Id, s.Sale));
+        Assert.Equal((1L, 7L), (shards.Sum(s => s.Reserved), shards.Sum(s => s.SaleLeft)));
+    }
+
+    [Fact]
     public void HoldIdFor_SameCheckoutAndLine_SameIdOtherwiseDifferent()
     {
         var id = StockLedger.HoldIdFor("chk_1", 0);

@@ -175,6 +175,17 @@ public class StockShardTests
     }
 
     [Fact]
+    public void OpenHold_OpenReleasedCommittedOrUnknown_OnlyTheOpenHold()
+    {
+        var reserved = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!;
+
+        Assert.Equal(new StockHold(3, Expires, null, null), reserved.OpenHold("h1"));
+        Assert.Null(reserved.Apply(new StockChange.Release("h1", 3, null))!.OpenHold("h1"));
+        Assert.Null(reserved.Apply(new StockChange.Commit("h1", 3))!.OpenHold("h1"));
+        Assert.Null(reserved.OpenHold("h2"));
+    }
+
+    [Fact]
     public void Apply_ReleaseOpenHold_GivesUnitsBack()
     {
         var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!;

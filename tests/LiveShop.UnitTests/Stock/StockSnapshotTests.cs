@@ -16,23 +16,23 @@ public sealed class StockSnapshotTests
     [Fact]
     public async Task ReserveAsync_SoldOutSkuWithAFreshSnapshot_IsRefusedAfterOneReadWithoutWriting()
     {
-        var store = new ReadCountingStore(_inner);
+        var store = new LatentStockStore(_inner, yields: false);
         var ledger = new StockLedger(store, _clock, TimeSpan.FromHours(1));
         var product = Records.NewProduct(stockOnHand: 2);
         Assert.Equal(ReservationOutcome.Reserved, (await Reserve(ledger, product, "c1", 2)).Outcome);
-        var (reads, writes) = (store.Reads, store.Latent.Writes);
+        var (reads, writes) = (store.Reads, store.Writes);
 
         var refused = await Reserve(ledger, product, "c2", 1);
 
         Assert.Equal(ReservationOutcome.OutOfStock, refused.Outcome);
-        Assert.Equal((reads + 1, writes), (store.Reads, store.Latent.Writes));
+        Assert.Equal((reads + 1, writes), (store.Reads, store.Writes));
     }
 
     [Fact]
     public async Task ReserveAsync_UnitsGivenBackOnAnotherInstance_AreNotRefusedFromTheSnapshot()
     {
         // This instance saw the SKU sold out a moment ago; another one (the sweep, a failed checkout) released the hold.
-        var store = new ReadCountingStore(_inner);
+        var store = new LatentStockStore(_inner, yields: false);
         var ledger = new StockLedger(store, _clock, TimeSpan.FromHours(1));
         var other = new StockLedger(_inner, _clock, TimeSpan.Zero);
         var product = Records.NewProduct(stockOnHand: 1);
@@ -86,29 +86,74 @@ public sealed class StockSnapshotTests
         Assert.Equal((19L, 31L), (level.Available, level.Reserved));
     }
 
-    private Task<LineReservation> Reserve(StockLedger ledger, Product product, string checkoutId, long quantity) =>
-        ledger.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor(checkoutId, 0), quantity, null, _clock.GetUtcNow().AddMinutes(15), None);
-
-    /// <summary>Counts reads too (the latent store counts writes).</summary>
-    private sealed class ReadCountingStore(IStockStore inner) : IStockStore
+    [Fact]
+    public async Task ReserveAsync_SnapshotOlderThanItsLifetime_ReadsTheShardsAgain()
     {
-        private int _reads;
+        var store = new LatentStockStore(_inner, yields: false);
+        var ledger = new StockLedger(store, _clock, TimeSpan.FromSeconds(1));
+        var product = Records.NewProduct(stockOnHand: 50);
+        await Reserve(ledger, product, "warm", 1);
+        var reads = new List<int> { store.Reads };
 
-        public LatentStockStore Latent { get; } = new(inner, yields: false);
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        foreach (var (wait, checkoutId) in new[] { (TimeSpan.FromMilliseconds(999), "fresh"), (TimeSpan.FromMilliseconds(1), "expired"), (TimeSpan.Zero, "read-again") })
         {
-            Interlocked.Increment(ref _reads);
-            return Latent.ReadAsync(ids, cancellationToken);
+            _clock.Advance(wait);
+            Assert.Equal(ReservationOutcome.Reserved, (await Reserve(ledger, product, checkoutId, 1)).Outcome);
+            reads.Add(store.Reads);
         }
 
-        public Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken) => Latent.TryCreateAsync(shard, cancellationToken);
-
-        public Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken) =>
-            Latent.TryApplyAsync(shardId, change, cancellationToken);
-
-        public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => Latent.ListWithHoldsAsync(cancellationToken);
+        // Within the lifetime: no read; at its end: one read, which starts a new lifetime.
+        Assert.Equal([0, 1, 0], reads.Zip(reads.Skip(1), (before, after) => after - before));
     }
+
+    [Fact]
+    public async Task ReserveAsync_SnapshotsOfMoreSkusThanAreKept_DropsThoseOlderThanTheLifetimeOnly()
+    {
+        var ledger = new StockLedger(_inner, _clock, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < StockLedger.SnapshotsKept; i++)
+        {
+            await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: $"prd_old{i}"), "c1", 1);
+        }
+
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: "prd_fresh"), "c1", 1);
+        var allFresh = ledger.SnapshotCount;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 1, id: "prd_late"), "c1", 1);
+
+        Assert.Equal((StockLedger.SnapshotsKept + 1, 1), (allFresh, ledger.SnapshotCount));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_ZeroLifetime_KeepsNoSnapshot()
+    {
+        var ledger = new StockLedger(_inner, _clock, TimeSpan.Zero);
+
+        await Reserve(ledger, Records.NewProduct(stockOnHand: 5), "c1", 1);
+
+        Assert.Equal(0, ledger.SnapshotCount);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_PartOfTheLineHeldThenRefused_GivesItBackWithoutReadingTheShardsAgain()
+    {
+        var store = new LatentStockStore(_inner, yields: false);
+        var ledger = new StockLedger(store, _clock, TimeSpan.FromHours(1));
+        var product = Records.NewProduct(stockOnHand: 50);
+        Assert.Equal(ReservationOutcome.Reserved, (await Reserve(ledger, product, "warm", 20)).Outcome);
+        var reads = store.Reads;
+
+        var refused = await Reserve(ledger, product, "big", 31);
+        var readsToRefuse = store.Reads - reads;
+        var repeated = await Reserve(ledger, product, "big", 31);
+
+        // The one read is the check that the snapshot missed no units given back; the release knows where the holds are.
+        Assert.Equal((ReservationOutcome.OutOfStock, ReservationOutcome.OutOfStock, 1), (refused.Outcome, repeated.Outcome, readsToRefuse));
+        var shards = await _inner.ReadAsync([StockShard.IdOf(product.Id, "sku-1", 0), StockShard.IdOf(product.Id, "sku-1", 1)], None);
+        Assert.Equal(2, shards.Count(s => s.Holds.TryGetValue(StockLedger.HoldIdFor("big", 0), out var h) && h.Outcome == StockHold.Released));
+        var level = (await ledger.LevelsAsync([(product, product.Sku())], None))[SkuRef.Of(product, product.Sku())];
+        Assert.Equal((30L, 20L), (level.Available, level.Reserved));
+    }
+
+    private Task<LineReservation> Reserve(StockLedger ledger, Product product, string checkoutId, long quantity) =>
+        ledger.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor(checkoutId, 0), quantity, null, _clock.GetUtcNow().AddMinutes(15), None);
 }
