@@ -116,9 +116,10 @@ public sealed class CartService(
 
     /// <summary>
     /// Moves a guest's cart into the signed-in viewer's cart of the same market: quantities add up, and the per-line
-    /// maximum and flash-sale limits still hold (a quantity over them is cut down to them). The guest cart first hands
-    /// its lines over (so none are lost), then the viewer's cart takes them once (it remembers the handover it took),
-    /// then the guest cart lets them go: a retry at any point finishes the merge without adding anything twice.
+    /// maximum and flash-sale limits still hold (guest units past them are left out; the viewer's own quantity is never
+    /// lowered). The guest cart first hands its lines over (so none are lost), then the viewer's cart takes them once
+    /// (it remembers the handover it took), then the guest cart lets them go: a retry at any point finishes the merge
+    /// without adding anything twice.
     /// </summary>
     public async Task<CartView> MergeAsync(CartOwner viewer, CartOwner guest, string market, CancellationToken ct)
     {
@@ -176,18 +177,21 @@ public sealed class CartService(
                     continue;
                 }
 
-                var total = Math.Min(Cart.MaxQuantityPerLine, (existing?.Quantity ?? 0) + line.Quantity);
+                // Only the units the guest brings are cut: the viewer's own quantity is never lowered by a merge
+                // (it may be over a sale's limit when it was added before the sale, or before a buy-now purchase).
+                var held = existing?.Quantity ?? 0;
+                var taken = Math.Min(line.Quantity, Cart.MaxQuantityPerLine - held);
                 if (byId.GetValueOrDefault((line.MerchantId, line.ProductId)) is { } product && product.FindSku(line.SkuId) is { } sku
                     && product.OpenSale(sku.Id, now) is { } sale)
                 {
-                    total = Math.Min(total, Math.Max(0, sale.PerCustomerLimit - cart.BoughtIn(sale.Id)));
+                    // As adding to the cart does: while the sale is upcoming or active, a line and what was bought in
+                    // the sale stay within its per-customer limit.
+                    taken = Math.Min(taken, sale.PerCustomerLimit - cart.BoughtIn(sale.Id) - held);
                 }
 
-                var merged = (existing ?? line) with { Quantity = total };
-                lines.RemoveAll(l => l.LineId == line.LineId);
-                if (total > 0)
+                if (taken > 0)
                 {
-                    lines.Add(merged);
+                    lines = Replace(lines, (existing ?? line) with { Quantity = held + taken });
                 }
             }
 

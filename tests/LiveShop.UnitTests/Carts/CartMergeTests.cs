@@ -1,5 +1,6 @@
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Errors;
 using LiveShop.Core.Storage;
 using LiveShop.UnitTests.Builders;
 
@@ -104,6 +105,55 @@ public class CartMergeTests
 
         var line = Assert.Single(merged.Lines);
         Assert.Equal(other.Id, line.ProductId);
+    }
+
+    [Fact]
+    public async Task MergeAsync_ViewerBoughtUpToTheSaleLimitAndStillHasALine_KeepsTheViewersLineAndTakesNoGuestUnits()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_buy_now", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
+        await shop.AddAsync(guest, product, 1);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(1, merged.Line(product).Quantity);
+    }
+
+    [Fact]
+    public async Task MergeAsync_ViewersLineAddedBeforeAnUpcomingSale_KeepsItsQuantityAndTakesNoGuestUnitsPastTheLimit()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 3);
+        var stream = await shop.CreateLiveStreamAsync("us", product);
+        await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(1));
+        await shop.AddAsync(guest, product, 1);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        var line = merged.Line(product);
+        Assert.Equal((3L, "upcoming"), (line.Quantity, line.FlashSale!.State));
+    }
+
+    [Fact]
+    public async Task MergeAsync_ViewersLineWithinAnUpcomingSaleLimit_GuestUnitsCutToWhatAddingWouldAllow()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
+        var stream = await shop.CreateLiveStreamAsync("us", product);
+        await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(3));
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 3);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(3, merged.Line(product).Quantity);
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
     }
 
     [Fact]
