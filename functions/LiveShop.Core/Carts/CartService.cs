@@ -118,7 +118,7 @@ public sealed class CartService(
     /// Moves a guest's cart into the signed-in viewer's cart of the same market: quantities add up, and the per-line
     /// maximum and flash-sale limits still hold (guest units past them are left out; the viewer's own quantity is never
     /// lowered). The guest cart first hands its lines over (so none are lost), then the viewer's cart takes them once
-    /// (it remembers the handover it took), then the guest cart lets them go: a retry at any point finishes the merge
+    /// (it remembers the handovers it took), then the guest cart lets them go: a retry at any point finishes the merge
     /// without adding anything twice.
     /// </summary>
     public async Task<CartView> MergeAsync(CartOwner viewer, CartOwner guest, string market, CancellationToken ct)
@@ -159,11 +159,10 @@ public sealed class CartService(
         }
 
         // 2. The viewer's cart takes the handed-over lines, once.
-        var marker = $"{guest.Key}@{handover.Id}";
         var byId = await ProductsAsync(handover.Lines.Select(l => l.Sku), ct);
         await UpdateAsync(viewer, m, null, (cart, now) =>
         {
-            if (cart.MergedFrom == marker)
+            if (cart.Took(guest.Key, handover.Id))
             {
                 return null;
             }
@@ -195,7 +194,7 @@ public sealed class CartService(
                 }
             }
 
-            return cart with { Lines = lines, MergedFrom = marker };
+            return cart with { Lines = lines, Merges = cart.MergesWith(guest.Key, handover.Id) };
         }, ct);
 
         // 3. The guest cart lets the lines go.

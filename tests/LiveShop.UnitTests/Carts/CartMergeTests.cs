@@ -186,13 +186,70 @@ public class CartMergeTests
         var handover = await HandOverAsync(shop, guest, Shop.Viewer.Key);
         var taken = handover.Lines[0];
         await shop.CartStore.CreateAsync(
-            Cart.Empty(Shop.Viewer, "us", shop.Clock.GetUtcNow(), Shop.CartIdleSeconds) with { Lines = [taken], MergedFrom = $"{guest.Key}@{handover.Id}" },
+            Cart.Empty(Shop.Viewer, "us", shop.Clock.GetUtcNow(), Shop.CartIdleSeconds) with { Lines = [taken], Merges = [$"{guest.Key}@{handover.Id}"] },
             None);
 
         var retried = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
 
         Assert.Equal(3, retried.Line(product).Quantity);
         Assert.Null((await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value.Handover);
+    }
+
+    [Fact]
+    public async Task MergeAsync_StoppedBeforeTheGuestCartLetGoAndAnotherGuestMergedSince_RetryAddsNothingTwice()
+    {
+        var failing = new FailingCartStore();
+        var shop = new Shop(wrapCarts: inner => failing.Over(inner));
+        var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
+        var other = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
+        var (first, second) = (Guest(), Guest());
+        await shop.AddAsync(first, product, 3);
+        await shop.AddAsync(second, other, 1);
+
+        // The first guest's merge stops after the viewer's cart took its lines, before the guest cart let them go.
+        failing.FailReleaseOf = first.Key;
+        await Assert.ThrowsAsync<IOException>(() => shop.Carts.MergeAsync(Shop.Viewer, first, "us", None));
+        failing.FailReleaseOf = null;
+        await shop.Carts.MergeAsync(Shop.Viewer, second, "us", None);
+        var retried = await shop.Carts.MergeAsync(Shop.Viewer, first, "us", None);
+
+        Assert.Equal((3L, 1L), (retried.Line(product).Quantity, retried.Line(other).Quantity));
+        Assert.Null((await shop.CartStore.ReadAsync(first.Key, "us", None))!.Value.Handover);
+    }
+
+    [Fact]
+    public async Task MergeAsync_SameGuestMergesAgainLater_TakesItsNewLines()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
+        var guest = Guest();
+        await shop.AddAsync(guest, product, 3);
+        await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+        await shop.AddAsync(guest, product, 2);
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(5, merged.Line(product).Quantity);
+    }
+
+    [Fact]
+    public void MergesWith_ManyGuests_RemembersOneHandoverPerGuestAndDropsTheOldestGuestFirst()
+    {
+        var cart = Cart.Empty(Shop.Viewer, "us", DateTimeOffset.UnixEpoch, Shop.CartIdleSeconds);
+        var guests = Enumerable.Range(0, Cart.MaxMergesRemembered + 1).Select(i => $"g:{i}").ToList();
+
+        cart = cart with { Merges = cart.MergesWith(guests[0], "ho_1") };
+        cart = cart with { Merges = cart.MergesWith(guests[0], "ho_2") };
+        var afterOne = cart;
+        foreach (var guest in guests.Skip(1))
+        {
+            cart = cart with { Merges = cart.MergesWith(guest, "ho_3") };
+        }
+
+        Assert.Equal((false, true), (afterOne.Took(guests[0], "ho_1"), afterOne.Took(guests[0], "ho_2")));
+        Assert.Equal(Cart.MaxMergesRemembered, cart.Merges!.Count);
+        Assert.False(cart.Took(guests[0], "ho_2"));
+        Assert.All(guests.Skip(1), g => Assert.True(cart.Took(g, "ho_3")));
     }
 
     [Fact]
@@ -247,6 +304,30 @@ public class CartMergeTests
     }
 
     private static CartOwner Guest() => CartOwner.ForGuest(CartOwner.NewGuestToken());
+
+    /// <summary>A cart store that fails the write letting a guest's handover go (step 3 of a merge), while asked to.</summary>
+    private sealed class FailingCartStore
+    {
+        public string? FailReleaseOf { get; set; }
+
+        public ICartStore Over(ICartStore inner) => new Store(inner, this);
+
+        private sealed class Store(ICartStore inner, FailingCartStore faults) : ICartStore
+        {
+            public Task<Versioned<Cart>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken) =>
+                inner.ReadAsync(partitionKey, id, cancellationToken);
+
+            public Task<IReadOnlyList<Versioned<Cart>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+                inner.ReadManyAsync(partitionKey, ids, cancellationToken);
+
+            public Task<string> CreateAsync(Cart document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
+
+            public Task<string> ReplaceAsync(Cart document, string ifMatch, CancellationToken cancellationToken) =>
+                document.OwnerKey == faults.FailReleaseOf && document.Handover is null
+                    ? throw new IOException("The connection dropped.")
+                    : inner.ReplaceAsync(document, ifMatch, cancellationToken);
+        }
+    }
 
     /// <summary>Does what the first step of a merge does, as if the merge stopped right after it.</summary>
     private static async Task<CartHandover> HandOverAsync(Shop shop, CartOwner guest, string to)
