@@ -54,7 +54,7 @@ public sealed class CartService(
             EnsureWithinLimits(product, sku, total, cart, now);
             var added = line ?? new CartLine(
                 lineId, product.MerchantId, product.Id, sku.Id, 0, input.StreamId,
-                PriceBook.Line(product, sku, total, now, null, BoughtIn(cart, product, sku, now)).Unit, now);
+                PriceBook.Line(product, sku, total, now, null, OpenSaleOf(cart, product, sku, now).Bought).Unit, now);
             return cart with { Lines = Replace(cart.Lines, added with { Quantity = total }) };
         }, ct);
         return CartChange.Of(stored, lineId);
@@ -181,11 +181,11 @@ public sealed class CartService(
                 var held = existing?.Quantity ?? 0;
                 var taken = Math.Min(line.Quantity, Cart.MaxQuantityPerLine - held);
                 if (byId.GetValueOrDefault((line.MerchantId, line.ProductId)) is { } product && product.FindSku(line.SkuId) is { } sku
-                    && product.OpenSale(sku.Id, now) is { } sale)
+                    && OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought))
                 {
                     // As adding to the cart does: while the sale is upcoming or active, a line and what was bought in
                     // the sale stay within its per-customer limit.
-                    taken = Math.Min(taken, sale.PerCustomerLimit - cart.BoughtIn(sale.Id) - held);
+                    taken = Math.Min(taken, sale.LeftFor(bought) - held);
                 }
 
                 if (taken > 0)
@@ -304,17 +304,17 @@ public sealed class CartService(
             throw LiveShopException.Unprocessable("Line limit", $"A cart line holds at most {Cart.MaxQuantityPerLine} units (this one would hold {quantity}).");
         }
 
-        if (product.OpenSale(sku.Id, now) is { } sale && quantity + cart.BoughtIn(sale.Id) > sale.PerCustomerLimit)
+        if (OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought) && quantity > sale.LeftFor(bought))
         {
-            var bought = cart.BoughtIn(sale.Id);
             throw LiveShopException.Unprocessable(
                 "Flash-sale limit",
-                $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; you already bought {bought}, so the line can hold at most {Math.Max(0, sale.PerCustomerLimit - bought)} (it would hold {quantity}).");
+                $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; you already bought {bought}, so the line can hold at most {sale.LeftFor(bought)} (it would hold {quantity}).");
         }
     }
 
-    private static long BoughtIn(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
-        product.OpenSale(sku.Id, now) is { } sale ? cart.BoughtIn(sale.Id) : 0;
+    /// <summary>The SKU's open (upcoming or active) flash sale, if any, and the units of it the cart's owner bought (0 without one).</summary>
+    private static (FlashSale? Sale, long Bought) OpenSaleOf(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
+        product.OpenSale(sku.Id, now) is { } sale ? (sale, cart.BoughtIn(sale.Id)) : (null, 0);
 
     private static List<CartLine> Replace(IReadOnlyList<CartLine> lines, CartLine line)
     {
@@ -411,7 +411,8 @@ public sealed class CartService(
             }
 
             var level = levels[SkuRef.Of(product, sku)];
-            var bought = product.OpenSale(sku.Id, now) is { } open ? Math.Max(cart.BoughtIn(open.Id), taken.GetValueOrDefault(open.Id)) : 0;
+            var (open, boughtHere) = OpenSaleOf(cart, product, sku, now);
+            var bought = open is null ? 0 : Math.Max(boughtHere, taken.GetValueOrDefault(open.Id));
             var price = PriceBook.Line(product, sku, line.Quantity, now, level, bought);
             priced.Add((price, line.Quantity));
             lines.Add(new CartLineView(
@@ -423,7 +424,7 @@ public sealed class CartService(
                 !price.Unit.Equals(line.AddedUnitPrice),
                 MoneyView.From(price.Unit * line.Quantity, market),
                 MoneyView.From(price.Discount * line.Quantity, market),
-                SaleView(product.OpenSale(sku.Id, now), price, bought, now, market),
+                SaleView(open, price, bought, now, market),
                 new AvailabilityView(level.Available, level.Available > 0, level.Available >= line.Quantity),
                 null));
         }
@@ -449,7 +450,7 @@ public sealed class CartService(
                 sale.StartsAt,
                 sale.EndsAt,
                 sale.PerCustomerLimit,
-                Math.Max(0, sale.PerCustomerLimit - bought),
+                sale.LeftFor(bought),
                 price.Sale is not null);
 }
 
