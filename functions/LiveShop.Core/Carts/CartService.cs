@@ -131,7 +131,9 @@ public sealed class CartService(
             throw new ArgumentException("Merge a guest cart into a signed-in viewer's cart.", nameof(guest));
         }
 
-        // Refuse, rather than drop lines, when the carts together hold more lines than a cart can.
+        // Refuse, rather than drop lines, when the carts together hold more lines than a cart can. These reads (the
+        // guest's first) are the first attempt of the steps below; a step whose read went stale loses its conditional
+        // write and reads again.
         var (guestCart, viewerCart) = (await carts.ReadAsync(guest.Key, m.Code, ct), await carts.ReadAsync(viewer.Key, m.Code, ct));
         var together = (guestCart?.Value.Lines ?? []).Concat(guestCart?.Value.Handover?.Lines ?? []).Concat(viewerCart?.Value.Lines ?? [])
             .Select(l => l.LineId).Distinct(StringComparer.Ordinal).Count();
@@ -144,7 +146,7 @@ public sealed class CartService(
 
         // 1. The guest cart hands its lines over (or already has, in a retried merge).
         var (handed, _) = await Optimistic.UpsertAsync(
-            () => carts.ReadAsync(guest.Key, m.Code, ct),
+            Reads(guest, m, guestCart ?? Absent(guest, m), ct),
             () => Cart.Empty(guest, m.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart => cart.Handover is not null || cart.Lines.Count == 0
                 ? null
@@ -155,12 +157,15 @@ public sealed class CartService(
             ct);
         if (handed.Value.Handover is not { } handover || handover.To != viewer.Key)
         {
-            return await GetAsync(viewer, m.Code, ct);
+            // Nothing to take. Unless the guest cart changed since it was read, the viewer's cart read after it is current.
+            return handed.ETag == (guestCart?.ETag ?? Optimistic.Unwritten)
+                ? await ViewAsync(viewer, m, viewerCart, ct)
+                : await GetAsync(viewer, m.Code, ct);
         }
 
         // 2. The viewer's cart takes the handed-over lines, once.
         var byId = await ProductsAsync(handover.Lines.Select(l => l.Sku), ct);
-        await UpdateAsync(viewer, m, null, (cart, now) =>
+        var merged = await UpdateAsync(viewer, m, null, (cart, now) =>
         {
             if (cart.Took(guest.Key, handover.Id))
             {
@@ -195,17 +200,18 @@ public sealed class CartService(
             }
 
             return cart with { Lines = lines, Merges = cart.MergesWith(guest.Key, handover.Id) };
-        }, ct);
+        }, ct, viewerCart ?? Absent(viewer, m));
 
         // 3. The guest cart lets the lines go.
+        var releaseReads = Reads(guest, m, handed, ct);
         await Optimistic.UpdateAsync(
-            async () => await carts.ReadAsync(guest.Key, m.Code, ct) ?? throw LiveShopException.NotFound("Guest cart", m.Code),
+            async () => await releaseReads() ?? throw LiveShopException.NotFound("Guest cart", m.Code),
             cart => cart.Handover is null ? null : cart with { Handover = null, UpdatedAt = clock.GetUtcNow() },
             (cart, etag) => carts.ReplaceAsync(cart, etag, ct),
             null,
             "Guest cart",
             ct);
-        return await GetAsync(viewer, m.Code, ct);
+        return await ViewAsync(viewer, m, merged, ct);
     }
 
     /// <summary>
@@ -333,8 +339,22 @@ public sealed class CartService(
     }
 
     private async Task<Versioned<Cart>> ReadOrEmptyAsync(CartOwner owner, Market market, CancellationToken ct) =>
-        await carts.ReadAsync(owner.Key, market.Code, ct)
-        ?? new Versioned<Cart>(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Optimistic.Unwritten);
+        await carts.ReadAsync(owner.Key, market.Code, ct) ?? Absent(owner, market);
+
+    /// <summary>What reading a cart that was never written (or expired) gives: an empty cart with no version.</summary>
+    private Versioned<Cart> Absent(CartOwner owner, Market market) =>
+        new(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Optimistic.Unwritten);
+
+    /// <summary>
+    /// The reads of a read-modify-write of the cart: the first gives <paramref name="read"/>, a version this request
+    /// already read (<see cref="Optimistic.Unwritten"/>: there was none), if any; every other one reads the store.
+    /// </summary>
+    private Func<Task<Versioned<Cart>?>> Reads(CartOwner owner, Market market, Versioned<Cart>? read, CancellationToken ct) => () =>
+    {
+        var first = read;
+        read = null;
+        return first is null ? carts.ReadAsync(owner.Key, market.Code, ct) : Task.FromResult(first.ETag == Optimistic.Unwritten ? null : first);
+    };
 
     /// <summary>Read-modify-write of the cart under its ETag (a cart never written is created), retried on a lost race.</summary>
     /// <param name="read">A version already read for this request, used for the first attempt (saves a read).</param>
@@ -342,12 +362,7 @@ public sealed class CartService(
         CartOwner owner, Market market, string? ifMatch, Func<Cart, DateTimeOffset, Cart?> change, CancellationToken ct, Versioned<Cart>? read = null)
     {
         var (stored, _) = await Optimistic.UpsertAsync(
-            () =>
-            {
-                var first = read;
-                read = null;
-                return first is null ? carts.ReadAsync(owner.Key, market.Code, ct) : Task.FromResult<Versioned<Cart>?>(first.ETag == Optimistic.Unwritten ? null : first);
-            },
+            Reads(owner, market, read, ct),
             () => Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart =>
             {

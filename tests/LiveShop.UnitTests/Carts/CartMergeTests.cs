@@ -157,6 +157,90 @@ public class CartMergeTests
     }
 
     [Fact]
+    public async Task MergeAsync_GuestLinesToTake_ReadsEachCartOnce()
+    {
+        var (shop, store) = ScriptedShop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 2);
+        var readsBefore = store.Reads;
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Equal(2, store.Reads - readsBefore);
+        Assert.Equal(3, merged.Line(product).Quantity);
+        Assert.Equal((await shop.CartStore.ReadAsync(Shop.Viewer.Key, "us", None))!.ETag, merged.Version);
+        Assert.Null((await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value.Handover);
+    }
+
+    [Fact]
+    public async Task MergeAsync_NothingToTake_ReadsEachCartOnce()
+    {
+        var (shop, store) = ScriptedShop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var before = (await shop.AddAsync(Shop.Viewer, product, 1)).Stored.ETag;
+        var readsBefore = store.Reads;
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, Guest(), "us", None);
+
+        Assert.Equal(2, store.Reads - readsBefore);
+        Assert.Equal((1L, before), (merged.Line(product).Quantity, merged.Version));
+    }
+
+    [Fact]
+    public async Task MergeAsync_ViewersCartChangedRightAfterTheMergeReadIt_KeepsTheChangeAndTakesTheGuestLines()
+    {
+        var (shop, store) = ScriptedShop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var other = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 2);
+        store.AfterRead = (Shop.Viewer.Key, async () => await shop.AddAsync(Shop.Viewer, other, 4));
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Null(store.AfterRead);
+        Assert.Equal((3L, 4L), (merged.Line(product).Quantity, merged.Line(other).Quantity));
+        Assert.Equal((await shop.CartStore.ReadAsync(Shop.Viewer.Key, "us", None))!.ETag, merged.Version);
+    }
+
+    [Fact]
+    public async Task MergeAsync_AnotherDeviceMergedRightAfterTheMergeReadTheCarts_AnswersTheCartAsMerged()
+    {
+        var (shop, store) = ScriptedShop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(guest, product, 2);
+        store.AfterRead = (Shop.Viewer.Key, async () => await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None));
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Null(store.AfterRead);
+        Assert.Equal(3, merged.Line(product).Quantity);
+        Assert.Equal((await shop.CartStore.ReadAsync(Shop.Viewer.Key, "us", None))!.ETag, merged.Version);
+    }
+
+    [Fact]
+    public async Task MergeAsync_GuestCartChangedRightAfterTheMergeReadIt_TakesTheChangeToo()
+    {
+        var (shop, store) = ScriptedShop();
+        var product = await shop.CreateProductAsync(input: CartSteps.Product());
+        var other = await shop.CreateProductAsync(input: CartSteps.Product());
+        var guest = Guest();
+        await shop.AddAsync(guest, product, 2);
+        store.AfterRead = (guest.Key, async () => await shop.AddAsync(guest, other, 4));
+
+        var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
+
+        Assert.Null(store.AfterRead);
+        Assert.Equal((2L, 4L), (merged.Line(product).Quantity, merged.Line(other).Quantity));
+        Assert.Empty((await shop.CartStore.ReadAsync(guest.Key, "us", None))!.Value.Lines);
+    }
+
+    [Fact]
     public async Task MergeAsync_StoppedAfterTheGuestCartHandedItsLinesOver_RetryFinishesItOnce()
     {
         var shop = new Shop();
@@ -198,8 +282,7 @@ public class CartMergeTests
     [Fact]
     public async Task MergeAsync_StoppedBeforeTheGuestCartLetGoAndAnotherGuestMergedSince_RetryAddsNothingTwice()
     {
-        var failing = new FailingCartStore();
-        var shop = new Shop(wrapCarts: inner => failing.Over(inner));
+        var (shop, failing) = ScriptedShop();
         var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
         var other = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
         var (first, second) = (Guest(), Guest());
@@ -305,28 +388,46 @@ public class CartMergeTests
 
     private static CartOwner Guest() => CartOwner.ForGuest(CartOwner.NewGuestToken());
 
-    /// <summary>A cart store that fails the write letting a guest's handover go (step 3 of a merge), while asked to.</summary>
-    private sealed class FailingCartStore
+    private static (Shop Shop, ScriptedCartStore Store) ScriptedShop()
     {
+        ScriptedCartStore? store = null;
+        var shop = new Shop(wrapCarts: inner => store = new ScriptedCartStore(inner));
+        return (shop, store!);
+    }
+
+    /// <summary>A cart store that counts reads, can act right after reading a cart, and can fail the write letting a guest's handover go.</summary>
+    private sealed class ScriptedCartStore(ICartStore inner) : ICartStore
+    {
+        public int Reads { get; private set; }
+
+        /// <summary>While set, the write letting this owner's handover go (step 3 of a merge) fails.</summary>
         public string? FailReleaseOf { get; set; }
 
-        public ICartStore Over(ICartStore inner) => new Store(inner, this);
+        /// <summary>Runs once, after the next read of this owner's cart and before the read answers (so the answer is stale).</summary>
+        public (string OwnerKey, Func<Task> Act)? AfterRead { get; set; }
 
-        private sealed class Store(ICartStore inner, FailingCartStore faults) : ICartStore
+        public async Task<Versioned<Cart>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
         {
-            public Task<Versioned<Cart>?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken) =>
-                inner.ReadAsync(partitionKey, id, cancellationToken);
+            Reads++;
+            var read = await inner.ReadAsync(partitionKey, id, cancellationToken);
+            if (AfterRead is { } after && after.OwnerKey == partitionKey)
+            {
+                AfterRead = null;
+                await after.Act();
+            }
 
-            public Task<IReadOnlyList<Versioned<Cart>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-                inner.ReadManyAsync(partitionKey, ids, cancellationToken);
-
-            public Task<string> CreateAsync(Cart document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
-
-            public Task<string> ReplaceAsync(Cart document, string ifMatch, CancellationToken cancellationToken) =>
-                document.OwnerKey == faults.FailReleaseOf && document.Handover is null
-                    ? throw new IOException("The connection dropped.")
-                    : inner.ReplaceAsync(document, ifMatch, cancellationToken);
+            return read;
         }
+
+        public Task<IReadOnlyList<Versioned<Cart>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            inner.ReadManyAsync(partitionKey, ids, cancellationToken);
+
+        public Task<string> CreateAsync(Cart document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
+
+        public Task<string> ReplaceAsync(Cart document, string ifMatch, CancellationToken cancellationToken) =>
+            document.OwnerKey == FailReleaseOf && document.Handover is null
+                ? throw new IOException("The connection dropped.")
+                : inner.ReplaceAsync(document, ifMatch, cancellationToken);
     }
 
     /// <summary>Does what the first step of a merge does, as if the merge stopped right after it.</summary>
