@@ -11,7 +11,11 @@ namespace LiveShop.Core.Carts;
 /// shopper has one cart per market and reading it is a point read). It expires after <see cref="Ttl"/> idle seconds.
 /// </summary>
 /// <param name="SalePurchases">Units of each flash sale this shopper has bought (kept here so that adding a sale SKU needs no other read).</param>
-/// <param name="MergedFrom">The guest handover merged into this cart last ("guestKey@handoverId"), so a retried merge adds nothing twice.</param>
+/// <param name="Merges">
+/// The guest handovers merged into this cart ("guestKey@handoverId", newest last; null when none), so a retried merge
+/// adds nothing twice even when other guests merged since. One per guest: a guest cart hands over again only after its
+/// previous handover was taken and let go, so that one can no longer be retried.
+/// </param>
 /// <param name="Handover">A guest cart's lines on their way into a signed-in shopper's cart (set while a merge runs).</param>
 public sealed record Cart(
     string Id,
@@ -19,7 +23,7 @@ public sealed record Cart(
     string Market,
     IReadOnlyList<CartLine> Lines,
     IReadOnlyDictionary<string, long> SalePurchases,
-    string? MergedFrom,
+    IReadOnlyList<string>? Merges,
     CartHandover? Handover,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -37,6 +41,9 @@ public sealed record Cart(
     /// <summary>Checkouts whose purchase this cart recorded, newest last (a checkout's record is applied once).</summary>
     public const int MaxPurchasesRemembered = 20;
 
+    /// <summary>Guests whose last handover is remembered in <see cref="Merges"/> (the oldest are dropped first).</summary>
+    public const int MaxMergesRemembered = 20;
+
     /// <summary>The last checkouts whose purchase was recorded here (see <see cref="MaxPurchasesRemembered"/>).</summary>
     public IReadOnlyList<string> Purchases { get; init; } = [];
 
@@ -52,6 +59,19 @@ public sealed record Cart(
     public CartLine? Find(string lineId) => Lines.FirstOrDefault(l => l.LineId == lineId);
 
     public long BoughtIn(string saleId) => SalePurchases.GetValueOrDefault(saleId);
+
+    /// <summary>Whether this cart took the lines of the guest's handover already.</summary>
+    public bool Took(string guestKey, string handoverId) =>
+        Merges?.Contains(MergeMarker(guestKey, handoverId), StringComparer.Ordinal) == true;
+
+    /// <summary>The merges remembered once this cart took the guest's handover: it replaces the guest's earlier one.</summary>
+    public IReadOnlyList<string> MergesWith(string guestKey, string handoverId) =>
+    [
+        .. (Merges ?? []).Where(m => !m.StartsWith(guestKey + "@", StringComparison.Ordinal)).TakeLast(MaxMergesRemembered - 1),
+        MergeMarker(guestKey, handoverId),
+    ];
+
+    private static string MergeMarker(string guestKey, string handoverId) => $"{guestKey}@{handoverId}";
 
     [JsonIgnore]
     public long ItemCount => Lines.Sum(l => l.Quantity);

@@ -54,7 +54,7 @@ public sealed class CartService(
             EnsureWithinLimits(product, sku, total, cart, now);
             var added = line ?? new CartLine(
                 lineId, product.MerchantId, product.Id, sku.Id, 0, input.StreamId,
-                PriceBook.Line(product, sku, total, now, null, BoughtIn(cart, product, sku, now)).Unit, now);
+                PriceBook.Line(product, sku, total, now, null, OpenSaleOf(cart, product, sku, now).Bought).Unit, now);
             return cart with { Lines = Replace(cart.Lines, added with { Quantity = total }) };
         }, ct);
         return CartChange.Of(stored, lineId);
@@ -116,9 +116,10 @@ public sealed class CartService(
 
     /// <summary>
     /// Moves a guest's cart into the signed-in viewer's cart of the same market: quantities add up, and the per-line
-    /// maximum and flash-sale limits still hold (a quantity over them is cut down to them). The guest cart first hands
-    /// its lines over (so none are lost), then the viewer's cart takes them once (it remembers the handover it took),
-    /// then the guest cart lets them go: a retry at any point finishes the merge without adding anything twice.
+    /// maximum and flash-sale limits still hold (guest units past them are left out; the viewer's own quantity is never
+    /// lowered). The guest cart first hands its lines over (so none are lost), then the viewer's cart takes them once
+    /// (it remembers the handovers it took), then the guest cart lets them go: a retry at any point finishes the merge
+    /// without adding anything twice.
     /// </summary>
     public async Task<CartView> MergeAsync(CartOwner viewer, CartOwner guest, string market, CancellationToken ct)
     {
@@ -130,7 +131,9 @@ public sealed class CartService(
             throw new ArgumentException("Merge a guest cart into a signed-in viewer's cart.", nameof(guest));
         }
 
-        // Refuse, rather than drop lines, when the carts together hold more lines than a cart can.
+        // Refuse, rather than drop lines, when the carts together hold more lines than a cart can. These reads (the
+        // guest's first) are the first attempt of the steps below; a step whose read went stale loses its conditional
+        // write and reads again.
         var (guestCart, viewerCart) = (await carts.ReadAsync(guest.Key, m.Code, ct), await carts.ReadAsync(viewer.Key, m.Code, ct));
         var together = (guestCart?.Value.Lines ?? []).Concat(guestCart?.Value.Handover?.Lines ?? []).Concat(viewerCart?.Value.Lines ?? [])
             .Select(l => l.LineId).Distinct(StringComparer.Ordinal).Count();
@@ -143,7 +146,7 @@ public sealed class CartService(
 
         // 1. The guest cart hands its lines over (or already has, in a retried merge).
         var (handed, _) = await Optimistic.UpsertAsync(
-            () => carts.ReadAsync(guest.Key, m.Code, ct),
+            Reads(guest, m, guestCart ?? Absent(guest, m), ct),
             () => Cart.Empty(guest, m.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart => cart.Handover is not null || cart.Lines.Count == 0
                 ? null
@@ -154,15 +157,17 @@ public sealed class CartService(
             ct);
         if (handed.Value.Handover is not { } handover || handover.To != viewer.Key)
         {
-            return await GetAsync(viewer, m.Code, ct);
+            // Nothing to take. Unless the guest cart changed since it was read, the viewer's cart read after it is current.
+            return handed.ETag == (guestCart?.ETag ?? Optimistic.Unwritten)
+                ? await ViewAsync(viewer, m, viewerCart, ct)
+                : await GetAsync(viewer, m.Code, ct);
         }
 
         // 2. The viewer's cart takes the handed-over lines, once.
-        var marker = $"{guest.Key}@{handover.Id}";
         var byId = await ProductsAsync(handover.Lines.Select(l => l.Sku), ct);
-        await UpdateAsync(viewer, m, null, (cart, now) =>
+        var merged = await UpdateAsync(viewer, m, null, (cart, now) =>
         {
-            if (cart.MergedFrom == marker)
+            if (cart.Took(guest.Key, handover.Id))
             {
                 return null;
             }
@@ -176,33 +181,37 @@ public sealed class CartService(
                     continue;
                 }
 
-                var total = Math.Min(Cart.MaxQuantityPerLine, (existing?.Quantity ?? 0) + line.Quantity);
+                // Only the units the guest brings are cut: the viewer's own quantity is never lowered by a merge
+                // (it may be over a sale's limit when it was added before the sale, or before a buy-now purchase).
+                var held = existing?.Quantity ?? 0;
+                var taken = Math.Min(line.Quantity, Cart.MaxQuantityPerLine - held);
                 if (byId.GetValueOrDefault((line.MerchantId, line.ProductId)) is { } product && product.FindSku(line.SkuId) is { } sku
-                    && product.OpenSale(sku.Id, now) is { } sale)
+                    && OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought))
                 {
-                    total = Math.Min(total, Math.Max(0, sale.PerCustomerLimit - cart.BoughtIn(sale.Id)));
+                    // As adding to the cart does: while the sale is upcoming or active, a line and what was bought in
+                    // the sale stay within its per-customer limit.
+                    taken = Math.Min(taken, sale.LeftFor(bought) - held);
                 }
 
-                var merged = (existing ?? line) with { Quantity = total };
-                lines.RemoveAll(l => l.LineId == line.LineId);
-                if (total > 0)
+                if (taken > 0)
                 {
-                    lines.Add(merged);
+                    lines = Replace(lines, (existing ?? line) with { Quantity = held + taken });
                 }
             }
 
-            return cart with { Lines = lines, MergedFrom = marker };
-        }, ct);
+            return cart with { Lines = lines, Merges = cart.MergesWith(guest.Key, handover.Id) };
+        }, ct, viewerCart ?? Absent(viewer, m));
 
         // 3. The guest cart lets the lines go.
+        var releaseReads = Reads(guest, m, handed, ct);
         await Optimistic.UpdateAsync(
-            async () => await carts.ReadAsync(guest.Key, m.Code, ct) ?? throw LiveShopException.NotFound("Guest cart", m.Code),
+            async () => await releaseReads() ?? throw LiveShopException.NotFound("Guest cart", m.Code),
             cart => cart.Handover is null ? null : cart with { Handover = null, UpdatedAt = clock.GetUtcNow() },
             (cart, etag) => carts.ReplaceAsync(cart, etag, ct),
             null,
             "Guest cart",
             ct);
-        return await GetAsync(viewer, m.Code, ct);
+        return await ViewAsync(viewer, m, merged, ct);
     }
 
     /// <summary>
@@ -301,17 +310,17 @@ public sealed class CartService(
             throw LiveShopException.Unprocessable("Line limit", $"A cart line holds at most {Cart.MaxQuantityPerLine} units (this one would hold {quantity}).");
         }
 
-        if (product.OpenSale(sku.Id, now) is { } sale && quantity + cart.BoughtIn(sale.Id) > sale.PerCustomerLimit)
+        if (OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought) && quantity > sale.LeftFor(bought))
         {
-            var bought = cart.BoughtIn(sale.Id);
             throw LiveShopException.Unprocessable(
                 "Flash-sale limit",
-                $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; you already bought {bought}, so the line can hold at most {Math.Max(0, sale.PerCustomerLimit - bought)} (it would hold {quantity}).");
+                $"Flash sale '{sale.Id}' allows {sale.PerCustomerLimit} units per customer; you already bought {bought}, so the line can hold at most {sale.LeftFor(bought)} (it would hold {quantity}).");
         }
     }
 
-    private static long BoughtIn(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
-        product.OpenSale(sku.Id, now) is { } sale ? cart.BoughtIn(sale.Id) : 0;
+    /// <summary>The SKU's open (upcoming or active) flash sale, if any, and the units of it the cart's owner bought (0 without one).</summary>
+    private static (FlashSale? Sale, long Bought) OpenSaleOf(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
+        product.OpenSale(sku.Id, now) is { } sale ? (sale, cart.BoughtIn(sale.Id)) : (null, 0);
 
     private static List<CartLine> Replace(IReadOnlyList<CartLine> lines, CartLine line)
     {
@@ -330,8 +339,22 @@ public sealed class CartService(
     }
 
     private async Task<Versioned<Cart>> ReadOrEmptyAsync(CartOwner owner, Market market, CancellationToken ct) =>
-        await carts.ReadAsync(owner.Key, market.Code, ct)
-        ?? new Versioned<Cart>(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Optimistic.Unwritten);
+        await carts.ReadAsync(owner.Key, market.Code, ct) ?? Absent(owner, market);
+
+    /// <summary>What reading a cart that was never written (or expired) gives: an empty cart with no version.</summary>
+    private Versioned<Cart> Absent(CartOwner owner, Market market) =>
+        new(Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds), Optimistic.Unwritten);
+
+    /// <summary>
+    /// The reads of a read-modify-write of the cart: the first gives <paramref name="read"/>, a version this request
+    /// already read (<see cref="Optimistic.Unwritten"/>: there was none), if any; every other one reads the store.
+    /// </summary>
+    private Func<Task<Versioned<Cart>?>> Reads(CartOwner owner, Market market, Versioned<Cart>? read, CancellationToken ct) => () =>
+    {
+        var first = read;
+        read = null;
+        return first is null ? carts.ReadAsync(owner.Key, market.Code, ct) : Task.FromResult(first.ETag == Optimistic.Unwritten ? null : first);
+    };
 
     /// <summary>Read-modify-write of the cart under its ETag (a cart never written is created), retried on a lost race.</summary>
     /// <param name="read">A version already read for this request, used for the first attempt (saves a read).</param>
@@ -339,12 +362,7 @@ public sealed class CartService(
         CartOwner owner, Market market, string? ifMatch, Func<Cart, DateTimeOffset, Cart?> change, CancellationToken ct, Versioned<Cart>? read = null)
     {
         var (stored, _) = await Optimistic.UpsertAsync(
-            () =>
-            {
-                var first = read;
-                read = null;
-                return first is null ? carts.ReadAsync(owner.Key, market.Code, ct) : Task.FromResult<Versioned<Cart>?>(first.ETag == Optimistic.Unwritten ? null : first);
-            },
+            Reads(owner, market, read, ct),
             () => Cart.Empty(owner, market.Code, clock.GetUtcNow(), settings.IdleSeconds),
             cart =>
             {
@@ -408,7 +426,8 @@ public sealed class CartService(
             }
 
             var level = levels[SkuRef.Of(product, sku)];
-            var bought = product.OpenSale(sku.Id, now) is { } open ? Math.Max(cart.BoughtIn(open.Id), taken.GetValueOrDefault(open.Id)) : 0;
+            var (open, boughtHere) = OpenSaleOf(cart, product, sku, now);
+            var bought = open is null ? 0 : Math.Max(boughtHere, taken.GetValueOrDefault(open.Id));
             var price = PriceBook.Line(product, sku, line.Quantity, now, level, bought);
             priced.Add((price, line.Quantity));
             lines.Add(new CartLineView(
@@ -420,7 +439,7 @@ public sealed class CartService(
                 !price.Unit.Equals(line.AddedUnitPrice),
                 MoneyView.From(price.Unit * line.Quantity, market),
                 MoneyView.From(price.Discount * line.Quantity, market),
-                SaleView(product.OpenSale(sku.Id, now), price, bought, now, market),
+                SaleView(open, price, bought, now, market),
                 new AvailabilityView(level.Available, level.Available > 0, level.Available >= line.Quantity),
                 null));
         }
@@ -446,7 +465,7 @@ public sealed class CartService(
                 sale.StartsAt,
                 sale.EndsAt,
                 sale.PerCustomerLimit,
-                Math.Max(0, sale.PerCustomerLimit - bought),
+                sale.LeftFor(bought),
                 price.Sale is not null);
 }
 

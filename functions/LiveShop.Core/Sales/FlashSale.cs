@@ -23,6 +23,9 @@ public sealed record FlashSale(
         : now < StartsAt ? FlashSalePhase.Upcoming
         : FlashSalePhase.Active;
 
+    /// <summary>Units a buyer who already bought (or holds) <paramref name="bought"/> of this sale may still take under its per-customer limit.</summary>
+    public long LeftFor(long bought) => Math.Max(0, PerCustomerLimit - bought);
+
     /// <summary>Whether the sale's window overlaps [start, end) and it was not cancelled.</summary>
     public bool Overlaps(DateTimeOffset start, DateTimeOffset end) =>
         CancelledAt is null && StartsAt < end && start < EndsAt;
