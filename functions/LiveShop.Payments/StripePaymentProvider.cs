@@ -36,65 +36,52 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
             Metadata = new Dictionary<string, string> { [CheckoutIdMetadata] = request.CheckoutId },
         };
         return CallAsync(
-            async () => await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken),
+            async () => ToResult(await new PaymentIntentService(await clients(cancellationToken)).CreateAsync(options, Keyed(request.IdempotencyKey), cancellationToken)),
             cancellationToken,
-            refusalIsDecline: true);
+            e => Declined(e, refusalIsDecline: true));
     }
 
-    public async Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken)
+    public Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken)
     {
         var query = new PaymentIntentSearchOptions { Query = $"metadata['{CheckoutIdMetadata}']:'{checkoutId.Replace("'", string.Empty, StringComparison.Ordinal)}'", Limit = 1 };
-        try
-        {
-            var found = await new PaymentIntentService(await clients(cancellationToken)).SearchAsync(query, cancellationToken: cancellationToken);
-            return found.Data.Count == 0 ? null : ToResult(found.Data[0]);
-        }
-        catch (StripeException e) when (IsTransient(e))
-        {
-            throw Unavailable(e);
-        }
-        catch (StripeException e)
-        {
-            throw Refused(e);
-        }
-        catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
-        {
-            throw Unreachable(e);
-        }
+        return CallAsync(
+            async () =>
+            {
+                var found = await new PaymentIntentService(await clients(cancellationToken)).SearchAsync(query, cancellationToken: cancellationToken);
+                return found.Data.Count == 0 ? null : ToResult(found.Data[0]);
+            },
+            cancellationToken);
     }
 
     public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) =>
-        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).GetAsync(paymentId, cancellationToken: cancellationToken), cancellationToken);
+        CallAsync(
+            async () => ToResult(await new PaymentIntentService(await clients(cancellationToken)).GetAsync(paymentId, cancellationToken: cancellationToken)),
+            cancellationToken,
+            e => Declined(e, refusalIsDecline: false));
 
     public Task<PaymentResult> CaptureAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
-        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CaptureAsync(
-            paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken), cancellationToken);
+        CallAsync(
+            async () => ToResult(await new PaymentIntentService(await clients(cancellationToken)).CaptureAsync(
+                paymentId, new PaymentIntentCaptureOptions { AmountToCapture = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken)),
+            cancellationToken,
+            e => Declined(e, refusalIsDecline: false));
 
     public Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken) =>
-        CallAsync(async () => await new PaymentIntentService(await clients(cancellationToken)).CancelAsync(
-            paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken), cancellationToken);
+        CallAsync(
+            async () => ToResult(await new PaymentIntentService(await clients(cancellationToken)).CancelAsync(
+                paymentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" }, Keyed(idempotencyKey), cancellationToken)),
+            cancellationToken,
+            e => Declined(e, refusalIsDecline: false));
 
-    public async Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var refund = await new RefundService(await clients(cancellationToken)).CreateAsync(
-                new RefundCreateOptions { PaymentIntent = paymentId, Amount = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken);
-            return new RefundResult(refund.Id, amount);
-        }
-        catch (StripeException e) when (IsTransient(e))
-        {
-            throw Unavailable(e);
-        }
-        catch (StripeException e)
-        {
-            throw Refused(e);
-        }
-        catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
-        {
-            throw Unreachable(e);
-        }
-    }
+    public Task<RefundResult> RefundAsync(string paymentId, Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync(
+            async () =>
+            {
+                var refund = await new RefundService(await clients(cancellationToken)).CreateAsync(
+                    new RefundCreateOptions { PaymentIntent = paymentId, Amount = amount.MinorUnits }, Keyed(idempotencyKey), cancellationToken);
+                return new RefundResult(refund.Id, amount);
+            },
+            cancellationToken);
 
     /// <summary>What a PaymentIntent's status means here.</summary>
     public static PaymentResult ToResult(PaymentIntent intent)
@@ -113,27 +100,25 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
         };
     }
 
-    /// <param name="refusalIsDecline">
-    /// For an authorization: Stripe refusing the request for good (an unknown payment method, an amount under its
-    /// minimum) declines the payment, as a card error does; for other calls it is a <see cref="PaymentRefusedException"/>.
-    /// </param>
-    private static async Task<PaymentResult> CallAsync(Func<Task<PaymentIntent>> call, CancellationToken cancellationToken, bool refusalIsDecline = false)
+    /// <summary>
+    /// One call to Stripe, its failures mapped in one place: what <paramref name="answerFor"/> makes of a Stripe error is
+    /// the answer (a decline); otherwise Stripe failing transiently or unreachable is <see cref="PaymentUnavailableException"/>
+    /// and any other refusal <see cref="PaymentRefusedException"/>.
+    /// </summary>
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, Func<StripeException, T?>? answerFor = null)
+        where T : class?
     {
         try
         {
-            return ToResult(await call());
+            return await call();
         }
-        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        catch (StripeException e) when (answerFor?.Invoke(e) is { } answer)
         {
-            return new PaymentResult(e.StripeError.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError.DeclineCode ?? e.StripeError.Code);
+            return answer;
         }
         catch (StripeException e) when (IsTransient(e))
         {
             throw Unavailable(e);
-        }
-        catch (StripeException e) when (refusalIsDecline)
-        {
-            return new PaymentResult(e.StripeError?.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError?.Code ?? e.StripeError?.Type ?? "invalid_request");
         }
         catch (StripeException e)
         {
@@ -144,6 +129,19 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
             throw Unreachable(e);
         }
     }
+
+    /// <summary>A card error is a decline.</summary>
+    /// <param name="refusalIsDecline">
+    /// For an authorization: Stripe refusing the request for good (an unknown payment method, an amount under its
+    /// minimum) declines the payment, as a card error does; for other calls it is a <see cref="PaymentRefusedException"/>.
+    /// </param>
+    /// <returns>The decline, or null when the error is not one.</returns>
+    private static PaymentResult? Declined(StripeException e, bool refusalIsDecline) =>
+        e.StripeError?.Type == "card_error"
+            ? new PaymentResult(e.StripeError.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError.DeclineCode ?? e.StripeError.Code)
+            : refusalIsDecline && !IsTransient(e)
+                ? new PaymentResult(e.StripeError?.PaymentIntent?.Id ?? string.Empty, PaymentStatus.Declined, DeclineCode: e.StripeError?.Code ?? e.StripeError?.Type ?? "invalid_request")
+                : null;
 
     private static RequestOptions Keyed(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
 

@@ -33,10 +33,7 @@ public sealed class CartService(
         var productId = v.Identifier("productId", input?.ProductId);
         var skuId = v.Identifier("skuId", input?.SkuId);
         v.Range("quantity", input?.Quantity, 1, Cart.MaxQuantityPerLine);
-        if (input?.StreamId is { } streamId && !Identifiers.IsValid(streamId))
-        {
-            v.Add("streamId", "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
-        }
+        v.OptionalIdentifier("streamId", input?.StreamId);
 
         v.ThrowIfInvalid();
         var (product, sku) = await SellableAsync(merchantId, productId, skuId, m, ct);

@@ -27,16 +27,7 @@ public static class ProductRules
             v.ThrowIfInvalid();
         }
 
-        Market? market = null;
-        if (input!.Market is null)
-        {
-            v.Add("market", "is required.");
-        }
-        else if (!MarketRegistry.TryGet(input.Market, out market))
-        {
-            v.Add("market", $"'{input.Market}' is not a market; use one of {string.Join(", ", MarketRegistry.Codes)}.");
-        }
-
+        var market = v.Market("market", input!.Market);
         var title = v.Text("title", input.Title, 1, MaxTitleLength);
         var description = v.OptionalText("description", input.Description, MaxDescriptionLength);
 

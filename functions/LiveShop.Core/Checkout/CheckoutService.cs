@@ -141,16 +141,7 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
     private ValidCheckout Validate(CheckoutInput? input)
     {
         var v = new Validator();
-        Market? market = null;
-        if (input?.Market is null)
-        {
-            v.Add("market", "is required.");
-        }
-        else if (!MarketRegistry.TryGet(input.Market, out market))
-        {
-            v.Add("market", $"'{input.Market}' is not a market; use one of {string.Join(", ", MarketRegistry.Codes)}.");
-        }
-
+        var market = v.Market("market", input?.Market);
         var paymentMethod = v.Identifier("paymentMethod", input?.PaymentMethod);
         CheckoutItem? item = null;
         if ((input?.BuyNow is null) == (input?.FromCart is null))
@@ -163,10 +154,7 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
             var productId = v.Identifier("buyNow.productId", buyNow.ProductId);
             var skuId = v.Identifier("buyNow.skuId", buyNow.SkuId);
             v.Range("buyNow.quantity", buyNow.Quantity, 1, Cart.MaxQuantityPerLine);
-            if (buyNow.StreamId is { } streamId && !Identifiers.IsValid(streamId))
-            {
-                v.Add("buyNow.streamId", "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
-            }
+            v.OptionalIdentifier("buyNow.streamId", buyNow.StreamId);
 
             item = new CheckoutItem(merchantId, productId, skuId, buyNow.Quantity ?? 0, buyNow.StreamId);
         }

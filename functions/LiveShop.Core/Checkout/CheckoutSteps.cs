@@ -326,17 +326,8 @@ public sealed class CheckoutSteps(
         (await products.ReadManyAsync(start.MerchantId, start.Items.Select(i => i.ProductId).Distinct(StringComparer.Ordinal).ToList(), ct))
             .ToDictionary(p => p.Value.Id, p => p.Value, StringComparer.Ordinal);
 
-    private async Task<Order> UpdateOrderAsync(CheckoutStart start, Func<Order, Order?> change, CancellationToken ct)
-    {
-        var (stored, _) = await Optimistic.UpdateAsync(
-            async () => await orders.ReadAsync(start.MerchantId, start.OrderId, ct) ?? throw new InvalidOperationException($"Order '{start.OrderId}' is missing."),
-            change,
-            (order, etag) => orders.ReplaceAsync(order, etag, ct),
-            null,
-            $"Order '{start.OrderId}'",
-            ct);
-        return stored.Value;
-    }
+    private async Task<Order> UpdateOrderAsync(CheckoutStart start, Func<Order, Order?> change, CancellationToken ct, Versioned<Order>? read = null) =>
+        (await orders.UpdateAsync(start.MerchantId, start.OrderId, change, () => new InvalidOperationException($"Order '{start.OrderId}' is missing."), ct, read)).Value;
 
     private Task SetCheckoutAsync(CheckoutStart start, Func<Checkout, Checkout?> change, CancellationToken ct) =>
         Optimistic.UpdateAsync(

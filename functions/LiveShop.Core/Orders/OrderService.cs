@@ -65,13 +65,11 @@ public sealed class OrderService(
                 : LiveShopException.Conflict("Order not ready", $"Order '{orderId}' is still being created (its stock is being reserved); try again in a moment.");
         }
 
-        var (stored, _) = await Optimistic.UpdateAsync(
-            async () => await orders.ReadAsync(checkout.MerchantId, orderId, ct)
-                ?? throw LiveShopException.Conflict("Order not ready", $"Order '{orderId}' is still being created; try again in a moment."),
+        var stored = await orders.UpdateAsync(
+            checkout.MerchantId,
+            orderId,
             order => order.RequestCancel(clock.GetUtcNow()),
-            (order, etag) => orders.ReplaceAsync(order, etag, ct),
-            null,
-            $"Order '{orderId}'",
+            () => LiveShopException.Conflict("Order not ready", $"Order '{orderId}' is still being created; try again in a moment."),
             ct);
         if (stored.Value.Status == OrderStatus.CancelRequested)
         {
@@ -111,13 +109,8 @@ public sealed class OrderService(
         var refundId = "rf_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{orderId}\n{key}")).AsSpan(0, 12));
         var wanted = ValidateRefund(input);
 
-        var (recorded, _) = await Optimistic.UpdateAsync(
-            async () => await orders.ReadAsync(merchantId, orderId, ct) ?? throw LiveShopException.NotFound("Order", orderId),
-            order => WithPendingRefund(order, refundId, wanted, input?.Restock ?? false),
-            (order, etag) => orders.ReplaceAsync(order, etag, ct),
-            null,
-            $"Order '{orderId}'",
-            ct);
+        Exception NotFound() => LiveShopException.NotFound("Order", orderId);
+        var recorded = await orders.UpdateAsync(merchantId, orderId, order => WithPendingRefund(order, refundId, wanted, input?.Restock ?? false), NotFound, ct);
         var order = recorded.Value;
         var refund = order.Refunds.Single(r => r.Id == refundId);
         if (refund.State == RefundState.Completed)
@@ -133,13 +126,7 @@ public sealed class OrderService(
         {
             // Refused for good (the charge was disputed, or refunded at the provider): take the pending refund back,
             // so its units and amount can be refunded again, and say why.
-            await Optimistic.UpdateAsync(
-                async () => await orders.ReadAsync(merchantId, orderId, ct) ?? throw LiveShopException.NotFound("Order", orderId),
-                current => WithoutPendingRefund(current, refundId),
-                (o, etag) => orders.ReplaceAsync(o, etag, ct),
-                null,
-                $"Order '{orderId}'",
-                ct);
+            await orders.UpdateAsync(merchantId, orderId, current => WithoutPendingRefund(current, refundId), NotFound, ct);
             throw LiveShopException.Unprocessable("Refund refused", $"The payment provider refused the refund of order '{orderId}': {e.Message}");
         }
         if (refund.Restock)
@@ -151,8 +138,9 @@ public sealed class OrderService(
             }
         }
 
-        var (completed, _) = await Optimistic.UpdateAsync(
-            async () => await orders.ReadAsync(merchantId, orderId, ct) ?? throw LiveShopException.NotFound("Order", orderId),
+        return await orders.UpdateAsync(
+            merchantId,
+            orderId,
             current =>
             {
                 if (current.Refunds.Single(r => r.Id == refundId).State == RefundState.Completed)
@@ -164,11 +152,8 @@ public sealed class OrderService(
                 var all = current.Lines.All(l => l.RefundedQuantity == l.Quantity) && refunds.All(r => r.State == RefundState.Completed);
                 return current with { Refunds = refunds, Status = all ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded, UpdatedAt = clock.GetUtcNow() };
             },
-            (o, etag) => orders.ReplaceAsync(o, etag, ct),
-            null,
-            $"Order '{orderId}'",
+            NotFound,
             ct);
-        return completed;
     }
 
     private Order? WithPendingRefund(Order order, string refundId, IReadOnlyDictionary<int, long>? wanted, bool restock)

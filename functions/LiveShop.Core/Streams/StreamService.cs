@@ -175,16 +175,7 @@ public sealed class StreamService(
     private static (Market Market, string Title, DateTimeOffset Start, string PlaybackUrl) Validate(StreamInput? input, DateTimeOffset now)
     {
         var v = new Validator();
-        Market? market = null;
-        if (input?.Market is null)
-        {
-            v.Add("market", "is required.");
-        }
-        else if (!MarketRegistry.TryGet(input.Market, out market))
-        {
-            v.Add("market", $"'{input.Market}' is not a market; use one of {string.Join(", ", MarketRegistry.Codes)}.");
-        }
-
+        var market = v.Market("market", input?.Market);
         var title = v.Text("title", input?.Title, 1, MaxTitleLength);
         var playbackUrl = v.HttpsUrl("playbackUrl", input?.PlaybackUrl);
         if (input?.ScheduledStart is not { } start)

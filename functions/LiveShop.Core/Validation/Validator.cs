@@ -1,4 +1,5 @@
 using LiveShop.Core.Errors;
+using LiveShop.Core.Markets;
 
 namespace LiveShop.Core.Validation;
 
@@ -65,12 +66,36 @@ public sealed class Validator
             return string.Empty;
         }
 
-        if (!Identifiers.IsValid(value))
+        return OptionalIdentifier(field, value)!;
+    }
+
+    /// <summary>Checks an identifier that may be absent (null is fine); returns it.</summary>
+    public string? OptionalIdentifier(string field, string? value)
+    {
+        if (value is not null && !Identifiers.IsValid(value))
         {
-            Add(field, "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
+            Add(field, Identifiers.Rule);
         }
 
         return value;
+    }
+
+    /// <summary>Checks a required market code against the registry; returns the market, or null when it is missing or unknown.</summary>
+    public Market? Market(string field, string? code)
+    {
+        if (code is null)
+        {
+            Add(field, "is required.");
+            return null;
+        }
+
+        if (!MarketRegistry.TryGet(code, out var market))
+        {
+            Add(field, $"'{code}' is not a market; use one of {string.Join(", ", MarketRegistry.Codes)}.");
+            return null;
+        }
+
+        return market;
     }
 
     /// <summary>Checks an absolute https URL of at most 2048 characters.</summary>
@@ -135,6 +160,9 @@ public sealed class Validator
 /// <summary>The shape every id in a route or body must have (also safe as a Cosmos id).</summary>
 public static class Identifiers
 {
+    /// <summary>What an invalid identifier is told.</summary>
+    public const string Rule = "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.";
+
     public static bool IsValid(string? value) =>
         value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
