@@ -31,7 +31,8 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
     public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)? _current;
+    /// <summary>The secrets last read: one immutable object, swapped whole, so a reader never sees half of a refresh.</summary>
+    private Secrets? _current;
 
     public async Task<string> ApiKeyAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).ApiKey;
 
@@ -39,9 +40,9 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
 
     public async Task<IReadOnlyList<string>> WebhookSecretsAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).WebhookSecrets;
 
-    private async Task<(string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)> CurrentAsync(CancellationToken ct)
+    private async Task<Secrets> CurrentAsync(CancellationToken ct)
     {
-        if (_current is { } fresh && clock.GetUtcNow() - fresh.ReadAt < Refresh)
+        if (Volatile.Read(ref _current) is { } fresh && clock.GetUtcNow() - fresh.ReadAt < Refresh)
         {
             return fresh;
         }
@@ -59,7 +60,7 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
         catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException && _current is { } last)
         {
             // Key Vault unreachable: keep the secrets last read (they were valid) and try again at the next refresh.
-            _current = last with { ReadAt = clock.GetUtcNow() };
+            Volatile.Write(ref _current, last with { ReadAt = clock.GetUtcNow() });
             return last;
         }
         catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException)
@@ -73,7 +74,7 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
         }
     }
 
-    private async Task<(string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt)> ReadAsync(CancellationToken ct)
+    private async Task<Secrets> ReadAsync(CancellationToken ct)
     {
         var apiKey = (await vault.GetSecretAsync(PlatformDefinitions.StripeApiKeySecret, cancellationToken: ct)).Value.Value;
         var versions = new List<SecretProperties>();
@@ -91,7 +92,10 @@ public sealed class KeyVaultPaymentSecrets(SecretClient vault, TimeProvider cloc
             secrets.Add((await vault.GetSecretAsync(version.Name, version.Version, ct)).Value.Value);
         }
 
-        _current = (apiKey, secrets, clock.GetUtcNow());
-        return _current.Value;
+        var read = new Secrets(apiKey, secrets, clock.GetUtcNow());
+        Volatile.Write(ref _current, read);
+        return read;
     }
+
+    private sealed record Secrets(string ApiKey, IReadOnlyList<string> WebhookSecrets, DateTimeOffset ReadAt);
 }

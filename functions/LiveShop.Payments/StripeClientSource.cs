@@ -5,12 +5,13 @@ namespace LiveShop.Payments;
 /// <summary>A Stripe client for the current API key (a new one after the key is rotated), optionally against another API base.</summary>
 public sealed class StripeClientSource(IPaymentSecrets secrets, string? apiBase, HttpClient httpClient)
 {
-    private (string Key, IStripeClient Client)? _current;
+    /// <summary>One immutable object, swapped whole: a reader never sees one key with another key's client.</summary>
+    private Current? _current;
 
     public async Task<IStripeClient> GetAsync(CancellationToken cancellationToken)
     {
         var key = await secrets.ApiKeyAsync(cancellationToken);
-        if (_current is { } current && current.Key == key)
+        if (Volatile.Read(ref _current) is { } current && current.Key == key)
         {
             return current.Client;
         }
@@ -22,7 +23,9 @@ public sealed class StripeClientSource(IPaymentSecrets secrets, string? apiBase,
             // Stripe.net retries network errors itself (with the request's idempotency key); the orchestration retries beyond.
             HttpClient = new SystemNetHttpClient(httpClient, maxNetworkRetries: 2),
         });
-        _current = (key, client);
+        Volatile.Write(ref _current, new Current(key, client));
         return client;
     }
+
+    private sealed record Current(string Key, IStripeClient Client);
 }
