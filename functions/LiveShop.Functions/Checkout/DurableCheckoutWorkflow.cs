@@ -7,8 +7,9 @@ namespace LiveShop.Functions.Checkout;
 
 /// <summary>
 /// Checkout orchestrations through a function's Durable client: one instance per checkout, its id the checkout id.
-/// Starting is idempotent three ways: an existing instance is left alone, the start asks the backend to refuse an id it
-/// has in any state (dedupe statuses), and parallel starts of one checkout in this process share one call.
+/// Starting is idempotent three ways: an existing instance is left alone; a start racing another app instance's is
+/// refused by the backend (on Azure by host.json's overridableExistingInstanceStates NonRunningStates, locally by the
+/// start's dedupe statuses) and taken as done; and parallel starts of one checkout in this process share one call.
 /// </summary>
 public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSettings settings) : ICheckoutWorkflow
 {
@@ -62,9 +63,12 @@ public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSe
         return true;
     }
 
-    /// <summary>The backends answer a duplicate instance id with an "already exists" failure (gRPC AlreadyExists or InvalidOperationException).</summary>
-    private static bool IsAlreadyStarted(Exception e) =>
-        e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase)
-        || e.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
-        || (e is Grpc.Core.RpcException rpc && rpc.StatusCode == Grpc.Core.StatusCode.AlreadyExists);
+    /// <summary>
+    /// Whether a start failed because the instance id is taken: the Durable client turns the backend's gRPC AlreadyExists
+    /// (the Functions host's answer with overridableExistingInstanceStates NonRunningStates, or the dedupe statuses of
+    /// the local runner's backend) into OrchestrationAlreadyExistsException.
+    /// </summary>
+    public static bool IsAlreadyStarted(Exception e) =>
+        e is DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException
+        || e is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.AlreadyExists };
 }
