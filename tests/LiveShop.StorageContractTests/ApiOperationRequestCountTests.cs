@@ -216,13 +216,13 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
                     var owner = await ViewerWithCartAsync(products[0], products[1], products[2]);
                     return async () => Assert.Equal(3, (await carts.GetAsync(owner, Market, None)).Lines.Count);
                 }),
-            await MeasureAsync("checkout: price (1 line, regular SKU)", 2, "ReadMany of the product (one id: the SDK sends a point read) + ReadMany of the SKU's stock shards (one query); no sale, so no claim read",
+            await MeasureAsync("checkout: price (1 line, regular SKU)", 1, "ReadMany of the product (one id: the SDK sends a point read); no active sale, so no stock read (the regular price does not depend on it: the reservation checks stock) and no claim read",
                 () => Task.FromResult<Func<Task>>(() => steps.PriceAsync(BuyNow(regular), None))),
             await MeasureAsync("checkout: reserve (1 line, regular SKU)", 3, "ReadMany of the product (a point read) + one filtered patch of one shard; the shards come from the ledger's in-memory snapshot when it is under 250 ms old, else a ReadMany of them comes first (so 2 or 3)",
                 () => ReserveAsync(regular)),
         };
         clock.Advance(TimeSpan.FromSeconds(31)); // the sale is active now
-        costs.Add(await MeasureAsync("checkout: price (1 line, flash sale active)", 3, "ReadMany of the product (a point read) + ReadMany of the stock shards + ReadMany of the buyer's claim (one id: a point read, 404)",
+        costs.Add(await MeasureAsync("checkout: price (1 line, flash sale active)", 3, "ReadMany of the product (a point read) + ReadMany of the stock shards (the deal price needs the sale's units left) + ReadMany of the buyer's claim (one id: a point read, 404)",
             () => Task.FromResult<Func<Task>>(async () => Assert.NotNull((await steps.PriceAsync(BuyNow(onSale), None)).Lines!.Single().SaleId))));
         costs.Add(await MeasureAsync("checkout: reserve (1 line, flash sale active)", 5, "ReadMany of the product (a point read) + point read of the buyer's claim (404) + claim create + one filtered patch; plus a ReadMany of the stock shards when the ledger's snapshot is over 250 ms old (so 4 or 5)",
             () => ReserveAsync(onSale)));

@@ -47,14 +47,16 @@ public sealed class CheckoutSteps(
         }
 
         var now = clock.GetUtcNow();
-        var levels = await stock.LevelsAsync(found.Select(f => (f.Product, f.Sku)).ToList(), ct);
+        // Stock matters to a price only while a sale is active (its units left); claims only where a sale is open.
+        var levels = await stock.LevelsAsync(
+            found.Where(f => f.Product.OpenSale(f.Sku.Id, now)?.PhaseAt(now) == FlashSalePhase.Active).Select(f => (f.Product, f.Sku)).ToList(), ct);
         var saleIds = found.Select(f => f.Product.OpenSale(f.Sku.Id, now)?.Id).OfType<string>().Distinct().ToList();
         var taken = await claims.TakenAsync(start.BuyerId, saleIds, ct);
         var lines = new List<PricedLine>();
         foreach (var (line, item, product, sku) in found)
         {
             var sale = product.OpenSale(sku.Id, now);
-            var price = PriceBook.Line(product, sku, item.Quantity, now, levels[SkuRef.Of(product, sku)], sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
+            var price = PriceBook.Line(product, sku, item.Quantity, now, levels.GetValueOrDefault(SkuRef.Of(product, sku)), sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
             lines.Add(new PricedLine(line, item, product.Title, sku.Attributes, price.Unit, price.Regular, price.Sale?.Id));
         }
 
@@ -158,7 +160,8 @@ public sealed class CheckoutSteps(
             await UpdateOrderAsync(start, o =>
             {
                 var paid = o.Payment.PaymentId == result.PaymentId ? o : o with { Payment = o.Payment with { PaymentId = result.PaymentId, AuthorizedAt = now }, UpdatedAt = now };
-                return result.Status == PaymentStatus.RequiresAction ? paid.AwaitingAction(now) : paid;
+                var next = result.Status == PaymentStatus.RequiresAction ? paid.AwaitingAction(now) : paid;
+                return next == o ? null : next;
             }, ct);
         }
 
@@ -269,9 +272,9 @@ public sealed class CheckoutSteps(
             RejectionReasons.Expired => OrderStatus.Expired,
             _ => OrderStatus.PaymentFailed,
         };
-        if (await orders.ReadAsync(start.MerchantId, start.OrderId, ct) is not null)
+        if (await orders.ReadAsync(start.MerchantId, start.OrderId, ct) is { } order)
         {
-            await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct);
+            await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct, order);
         }
 
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with
