@@ -24,6 +24,9 @@ public sealed class SimulatedPaymentProvider(SimulatedPaymentOptions options, Ti
 
     public string Name => "simulated";
 
+    /// <summary>Its payments are found as soon as they are made.</summary>
+    public TimeSpan SearchLag => TimeSpan.Zero;
+
     /// <summary>How many payments were authorized or asked for an action (one per checkout, however often it retried).</summary>
     public int PaymentCount => _payments.Count;
 

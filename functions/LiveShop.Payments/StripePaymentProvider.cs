@@ -21,6 +21,12 @@ public sealed class StripePaymentProvider(Func<CancellationToken, Task<IStripeCl
 
     public string Name => "stripe";
 
+    /// <summary>
+    /// Stripe's search is not for read-after-write: new data is searchable in under a minute normally, later during an
+    /// outage. A payment not found this long after its authorization was sent is taken as never made.
+    /// </summary>
+    public TimeSpan SearchLag => TimeSpan.FromMinutes(5);
+
     public Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -7,6 +7,7 @@ using LiveShop.Core.Stock;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Stock;
 using LiveShop.LocalRunner;
+using LiveShop.Payments;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +54,25 @@ public sealed class CheckoutExpiryTests
         Assert.Equal("rejected", (await runner.GetCheckoutAsync(token, started.Id)).Status);
         Assert.Equal(PaymentStatus.Cancelled, runner.Payments.Find(order.Payment.PaymentId!)!.Status);
         Assert.Equal((4L, 0L, 0L), Units(await runner.LevelAsync(merchant, product)));
+    }
+
+    [Fact]
+    public async Task ThreeDSecure_CompletedButItsWebhookNeverCame_TheDeadlineAsksTheProviderAndTheCheckoutIsPaid()
+    {
+        await using var runner = await RunnerFixture.StartAsync([NoWait], (_, builder) =>
+            builder.Services.AddSingleton<IPaymentProvider>(sp => new WebhookLostProvider(sp.GetRequiredService<SimulatedPaymentProvider>())));
+        var merchant = RunnerFixture.NewMerchantId();
+        var (product, _) = await runner.CreateProductAsync(merchant, stock: 4);
+        var token = runner.ViewerToken(RunnerFixture.NewViewerId());
+
+        var started = await runner.StartCheckoutAsync(token, BuyNow(merchant, product, ThreeDSecure, quantity: 2));
+        var outcome = await runner.WaitForCheckoutAsync(started.Id);
+
+        Assert.Equal((CheckoutStatus.Paid, (CheckoutRejection?)null), (outcome.Status, outcome.Rejection));
+        var order = await runner.StoredOrderAsync(merchant, (await runner.GetCheckoutAsync(token, started.Id)).OrderId);
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        Assert.Equal(PaymentStatus.Captured, runner.Payments.Find(order.Payment.PaymentId!)!.Status);
+        Assert.Equal((2L, 0L, 2L), Units(await runner.LevelAsync(merchant, product)));
     }
 
     [Fact]
@@ -118,6 +138,41 @@ public sealed class CheckoutExpiryTests
         Assert.Equal([other.OrderId + ":paid"], runner.Events.Published.Select(e => e.Id));
         using var mine = await runner.SendAsync(HttpMethod.Get, Routes.Format(Routes.Order, late.OrderId), slowToken);
         Assert.Equal("expired", (await mine.Content.ReadFromJsonAsync<OrderView>(ApiJson.Options))!.Status);
+    }
+
+    /// <summary>
+    /// The simulated provider, where the customer completes every required action at once and its webhook is lost: the
+    /// checkout hears nothing until it asks.
+    /// </summary>
+    private sealed class WebhookLostProvider(SimulatedPaymentProvider inner) : IPaymentProvider
+    {
+        public string Name => inner.Name;
+
+        public TimeSpan SearchLag => inner.SearchLag;
+
+        public async Task<PaymentResult> AuthorizeAsync(PaymentAuthorization request, CancellationToken cancellationToken)
+        {
+            var result = await inner.AuthorizeAsync(request, cancellationToken);
+            if (result.Status == PaymentStatus.RequiresAction)
+            {
+                _ = inner.CompleteAction(result.PaymentId, succeed: true); // the webhook it returns is never delivered
+            }
+
+            return result;
+        }
+
+        public Task<PaymentResult> GetAsync(string paymentId, CancellationToken cancellationToken) => inner.GetAsync(paymentId, cancellationToken);
+
+        public Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken) => inner.FindByCheckoutAsync(checkoutId, cancellationToken);
+
+        public Task<PaymentResult> CaptureAsync(string paymentId, LiveShop.Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
+            inner.CaptureAsync(paymentId, amount, idempotencyKey, cancellationToken);
+
+        public Task<PaymentResult> CancelAsync(string paymentId, string idempotencyKey, CancellationToken cancellationToken) =>
+            inner.CancelAsync(paymentId, idempotencyKey, cancellationToken);
+
+        public Task<RefundResult> RefundAsync(string paymentId, LiveShop.Core.Money.Money amount, string idempotencyKey, CancellationToken cancellationToken) =>
+            inner.RefundAsync(paymentId, amount, idempotencyKey, cancellationToken);
     }
 
     /// <summary>Runs the SweepStockHolds timer function as its schedule would.</summary>

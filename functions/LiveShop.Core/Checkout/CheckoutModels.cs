@@ -29,7 +29,7 @@ public sealed record PricedLine(
 
 /// <summary>Input of the reservation step.</summary>
 /// <param name="HoldUntil">When the holds expire if nothing finishes them (the sweep then releases them).</param>
-public sealed record ReservationRequest(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, OrderAmounts Amounts, DateTimeOffset HoldUntil);
+public sealed record ReservationRequest(CheckoutStart Start, IReadOnlyList<PricedLine> Lines, DateTimeOffset HoldUntil);
 
 /// <summary>Where each line's units are held (<see cref="Holds"/>); or, when a line could not be reserved, why not (and nothing is held).</summary>
 public sealed record ReservationResult(CheckoutRejection? Rejection, IReadOnlyList<LineHolds>? Holds = null);
@@ -55,7 +55,10 @@ public sealed record CaptureOutcome(string Status);
 /// <summary>Input of the step that closes a failed checkout.</summary>
 /// <param name="Lines">The priced lines, when the checkout got that far (their holds and claims are released).</param>
 /// <param name="PaymentId">The payment, when one was created (it is cancelled, or refunded if it was captured).</param>
-/// <param name="PaymentMayExist">No payment id is known, but an authorization was sent whose answer never came: the provider is asked whether it made one.</param>
+/// <param name="AuthorizationSentAt">
+/// When no payment id is known but an authorization was sent whose answer never came: when it was sent. The provider is
+/// asked whether it made one; its search may not show a payment that new yet (see <see cref="Payments.IPaymentProvider.SearchLag"/>).
+/// </param>
 /// <param name="Holds">Where each line's units were held, when the reservation answered (else any open hold of the lines is released).</param>
 /// <param name="HoldUntil">When the holds expire.</param>
 public sealed record CheckoutFailure(
@@ -63,7 +66,7 @@ public sealed record CheckoutFailure(
     IReadOnlyList<PricedLine>? Lines,
     string? PaymentId,
     CheckoutRejection Rejection,
-    bool PaymentMayExist = false,
+    DateTimeOffset? AuthorizationSentAt = null,
     IReadOnlyList<LineHolds>? Holds = null,
     DateTimeOffset HoldUntil = default);
 

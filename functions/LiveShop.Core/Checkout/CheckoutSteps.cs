@@ -287,7 +287,8 @@ public sealed class CheckoutSteps(
     /// Releases a failed checkout's payment as the provider has it now (a capture whose answer was lost may have
     /// taken the money): a capture is refunded, an authorization cancelled. Without a known payment id, after an
     /// authorization whose answer never came, the provider is asked for the checkout's payment. A provider outage
-    /// throws, so the step is retried until it is done. Safe to repeat (idempotency keys).
+    /// throws, so the step is retried until it is done; so does finding no payment while the provider's search may not
+    /// show it yet. Safe to repeat (idempotency keys).
     /// </summary>
     public async Task ReleasePaymentAsync(CheckoutFailure failure, CancellationToken ct)
     {
@@ -295,7 +296,7 @@ public sealed class CheckoutSteps(
         var start = failure.Start;
         var payment = failure.PaymentId is { } id
             ? await payments.GetAsync(id, ct)
-            : failure.PaymentMayExist ? await payments.FindByCheckoutAsync(start.CheckoutId, ct) : null;
+            : failure.AuthorizationSentAt is { } sentAt ? await FindSentAsync(start, sentAt, ct) : null;
         switch (payment?.Status)
         {
             case PaymentStatus.Captured:
@@ -307,6 +308,17 @@ public sealed class CheckoutSteps(
                 await payments.CancelAsync(payment.PaymentId, start.CheckoutId + ":cancel", ct);
                 break;
         }
+    }
+
+    /// <summary>The payment an authorization sent at <paramref name="sentAt"/> made, if any: none is an answer only once the provider's search shows what it made by then.</summary>
+    private async Task<PaymentResult?> FindSentAsync(CheckoutStart start, DateTimeOffset sentAt, CancellationToken ct)
+    {
+        var found = await payments.FindByCheckoutAsync(start.CheckoutId, ct);
+        var searchable = sentAt + payments.SearchLag;
+        return found is null && clock.GetUtcNow() < searchable
+            ? throw new PaymentUnavailableException(
+                $"No payment of checkout '{start.CheckoutId}' is found, but the provider's search may not show one made at {sentAt:O} until {searchable:O}.")
+            : found;
     }
 
     /// <summary>Gives back every line (open holds released, sold units put back on sale) and its flash-sale claim.</summary>

@@ -21,6 +21,12 @@ public interface IPaymentProvider
     /// </summary>
     Task<PaymentResult?> FindByCheckoutAsync(string checkoutId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How long after a payment is created <see cref="FindByCheckoutAsync"/> may still not find it (Stripe's search is
+    /// eventually consistent: new data is searchable within about a minute, later during an outage).
+    /// </summary>
+    TimeSpan SearchLag { get; }
+
     Task<PaymentResult> CaptureAsync(string paymentId, Money.Money amount, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Cancels an authorization that was not captured (the hold on the card is released).</summary>

@@ -49,48 +49,49 @@ public static class CheckoutOrchestration
         IReadOnlyList<LineHolds>? holds = null;
         var holdUntil = default(DateTimeOffset);
         string? paymentId = null;
-        var authorizationSent = false;
-        CheckoutProgress progress;
+        DateTimeOffset? authorizationSentAt = null;
+        CheckoutProgress? progress = null;
 
-        // A failure past the reservation: the lines, where their units are held, and the payment so far.
-        CheckoutFailure Failure(string? payment, CheckoutRejection rejection, bool mayExist = false) =>
-            new(start, lines, payment, rejection, mayExist, holds, holdUntil);
+        // A failure past the reservation: the lines, where their units are held, and the payment so far (or, when an
+        // authorization's answer never came, when it was sent: the provider is asked whether it made one).
+        CheckoutFailure Failure(CheckoutRejection rejection, bool authorizationUnanswered = false) =>
+            new(start, lines, paymentId, rejection, authorizationUnanswered ? authorizationSentAt : null, holds, holdUntil);
 
-        try
+        // Every step up to the capture; the failure to compensate, or null once the money is taken.
+        async Task<CheckoutFailure?> PayAsync()
         {
             var pricing = await context.CallActivityAsync<PricingResult>(nameof(CheckoutActivities.PriceCheckout), start, StepRetry);
             if (pricing.Rejection is { } unpriced)
             {
-                return await FailAsync(context, new CheckoutFailure(start, null, null, unpriced));
+                return new CheckoutFailure(start, null, null, unpriced);
             }
 
-            var amounts = pricing.Amounts!;
             var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
 
             // Known before the reservation runs: if it fails half way, the compensation gives back what it took.
             lines = pricing.Lines!;
             holdUntil = new DateTimeOffset(actionDeadline + CheckoutSettings.HoldMargin, TimeSpan.Zero);
             var reservation = await context.CallActivityAsync<ReservationResult>(
-                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, amounts, holdUntil), StepRetry);
+                nameof(CheckoutActivities.ReserveStock), new ReservationRequest(start, lines, holdUntil), StepRetry);
             if (reservation.Rejection is { } unreserved)
             {
-                return await FailAsync(context, new CheckoutFailure(start, lines, null, unreserved, HoldUntil: holdUntil));
+                return new CheckoutFailure(start, lines, null, unreserved, HoldUntil: holdUntil);
             }
 
             holds = reservation.Holds;
-            progress = new CheckoutProgress(start, lines, amounts, null, holds, holdUntil);
+            progress = new CheckoutProgress(start, lines, pricing.Amounts!, null, holds, holdUntil);
             await context.CallActivityAsync(nameof(CheckoutActivities.CreateOrder), progress, StepRetry);
             AuthorizationOutcome authorization;
             try
             {
-                authorizationSent = true;
+                authorizationSentAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
                 authorization = await context.CallActivityAsync<AuthorizationOutcome>(nameof(CheckoutActivities.AuthorizePayment), progress, PaymentRetry);
             }
             catch (TaskFailedException e)
             {
                 log.LogWarning("Checkout {CheckoutId}: the payment provider stayed unavailable ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
-                return await FailAsync(context, Failure(null, Rejection(
-                    RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; any authorization made is cancelled."), mayExist: true));
+                return Failure(Rejection(
+                    RejectionReasons.PaymentUnavailable, "The payment provider could not be reached; any authorization made is cancelled."), authorizationUnanswered: true);
             }
 
             paymentId = authorization.PaymentId;
@@ -102,19 +103,18 @@ public static class CheckoutOrchestration
 
             if (authorization.Status != nameof(Core.Payments.PaymentStatus.Authorized))
             {
-                return await FailAsync(context, Failure(paymentId, authorization.Status switch
+                return Failure(authorization.Status switch
                 {
                     RejectionReasons.Expired => Rejection(RejectionReasons.Expired, "The payment's authentication was not completed in time; nothing was charged."),
                     RejectionReasons.Cancelled => Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken."),
                     _ => Rejection(RejectionReasons.PaymentDeclined, $"The card was declined ({authorization.DeclineCode ?? "no reason given"})."),
-                }));
+                });
             }
 
             // Sold before the money is taken: a hold that expired is found before anyone is charged.
             if (!await context.CallActivityAsync<bool>(nameof(CheckoutActivities.CommitStock), progress, StepRetry))
             {
-                return await FailAsync(context, Failure(paymentId, Rejection(
-                    RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged.")));
+                return Failure(Rejection(RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged."));
             }
 
             CaptureOutcome capture;
@@ -125,26 +125,39 @@ public static class CheckoutOrchestration
             catch (TaskFailedException e)
             {
                 log.LogWarning("Checkout {CheckoutId}: the capture kept failing ({Error})", start.CheckoutId, e.FailureDetails.ErrorMessage);
-                return await FailAsync(context, Failure(paymentId, Rejection(
-                    RejectionReasons.PaymentUnavailable, "The payment could not be completed; the authorization is released and anything taken refunded.")));
+                return Failure(Rejection(
+                    RejectionReasons.PaymentUnavailable, "The payment could not be completed; the authorization is released and anything taken refunded."));
             }
 
-            if (capture.Status != "captured")
+            return capture.Status switch
             {
-                return await FailAsync(context, Failure(paymentId, capture.Status == "cancelled"
-                    ? Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken.")
-                    : Rejection(RejectionReasons.PaymentDeclined, "The payment could not be captured.")));
-            }
+                "captured" => null,
+                "cancelled" => Failure(Rejection(RejectionReasons.Cancelled, "Cancelled by the viewer before the payment was taken.")),
+                _ => Failure(Rejection(RejectionReasons.PaymentDeclined, "The payment could not be captured.")),
+            };
+        }
+
+        // The failure is decided here and compensated once, below: a compensation that keeps failing is not run again.
+        CheckoutFailure? failure;
+        try
+        {
+            failure = await PayAsync();
         }
         catch (TaskFailedException e)
         {
             log.LogError("Checkout {CheckoutId}: step {Step} kept failing ({Error})", start.CheckoutId, e.TaskName, e.FailureDetails.ErrorMessage);
-            return await FailAsync(context, Failure(paymentId, Rejection(
-                RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment is released."), mayExist: authorizationSent && paymentId is null));
+            failure = Failure(
+                Rejection(RejectionReasons.Failed, "The checkout could not complete; nothing is held and any payment is released."),
+                authorizationUnanswered: authorizationSentAt is not null && paymentId is null);
+        }
+
+        if (failure is not null)
+        {
+            return await FailAsync(context, failure);
         }
 
         // Paid: from here on nothing is undone, the last step is retried until it is done.
-        await UntilDoneAsync(context, nameof(CheckoutActivities.CompleteCheckout), progress);
+        await UntilDoneAsync(context, nameof(CheckoutActivities.CompleteCheckout), progress!);
         return new CheckoutOutcome(CheckoutStatus.Paid, null);
     }
 
@@ -164,7 +177,7 @@ public static class CheckoutOrchestration
             var first = await Task.WhenAny(action, cancel, timeout);
             if (first == timeout)
             {
-                return new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Expired, null, null);
+                return await LastWordAsync(context, progress);
             }
 
             var outcome = first == cancel
@@ -181,11 +194,29 @@ public static class CheckoutOrchestration
         }
     }
 
+    /// <summary>
+    /// At the deadline the provider is asked once more: a customer who finished the action just before it, whose
+    /// webhook has not come yet, is not turned away. Still waiting (or the provider unreachable) is expired.
+    /// </summary>
+    private static async Task<AuthorizationOutcome> LastWordAsync(TaskOrchestrationContext context, CheckoutProgress progress)
+    {
+        var expired = new AuthorizationOutcome(progress.PaymentId, RejectionReasons.Expired, null, null);
+        try
+        {
+            var outcome = await context.CallActivityAsync<AuthorizationOutcome>(nameof(CheckoutActivities.ConfirmPaymentAction), progress, PaymentRetry);
+            return outcome.Status == nameof(Core.Payments.PaymentStatus.RequiresAction) ? expired : outcome;
+        }
+        catch (TaskFailedException)
+        {
+            return expired;
+        }
+    }
+
     /// <summary>Compensates (stock, claims, order, checkout), then releases the payment; both retried until done.</summary>
     private static async Task<CheckoutOutcome> FailAsync(TaskOrchestrationContext context, CheckoutFailure failure)
     {
         await UntilDoneAsync(context, nameof(CheckoutActivities.FailCheckout), failure);
-        if (failure.PaymentId is not null || failure.PaymentMayExist)
+        if (failure.PaymentId is not null || failure.AuthorizationSentAt is not null)
         {
             await UntilDoneAsync(context, nameof(CheckoutActivities.ReleasePayment), failure);
         }
