@@ -297,7 +297,7 @@ public sealed class CartService(
     }
 
     private static LiveShopException Unsellable(string field, string message) =>
-        LiveShopException.Validation(new Dictionary<string, string[]> { [field] = [message] }, ErrorKind.Unprocessable, "Cannot add to cart");
+        LiveShopException.UnprocessableField("Cannot add to cart", field, message);
 
     /// <summary>The per-line maximum and, while the SKU's flash sale is upcoming or active, its per-customer limit.</summary>
     private static void EnsureWithinLimits(Product product, Sku sku, long quantity, Cart cart, DateTimeOffset now)

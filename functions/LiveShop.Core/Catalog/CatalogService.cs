@@ -104,21 +104,11 @@ public sealed class CatalogService(IProductStore products, ICatalogEvents events
         return new ProductPageView(page.Items.Select(ProductView.From).ToList(), ContinuationToken.Encode(page.NextAfter));
     }
 
-    private async Task<Versioned<Product>> UpdateAsync(
+    private Task<Versioned<Product>> UpdateAsync(
         string merchantId, string productId, string? ifMatch, Func<Product, Product?> change, CancellationToken ct)
     {
-        var (stored, written) = await Optimistic.UpdateAsync(
-            () => GetAsync(merchantId, productId, ct),
-            change,
-            (product, etag) => products.ReplaceAsync(product, etag, ct),
-            ifMatch,
-            $"Product '{productId}'",
-            ct);
-        if (written)
-        {
-            await events.ProductChangedAsync(stored.Value, ct);
-        }
-
-        return stored;
+        Identifiers.EnsureRouteId("Merchant", merchantId);
+        Identifiers.EnsureRouteId("Product", productId);
+        return products.UpdateAsync(events, merchantId, productId, ifMatch, change, () => LiveShopException.NotFound("Product", productId), ct);
     }
 }

@@ -60,6 +60,10 @@ public class LiveShopException : Exception
 
     public static LiveShopException BadRequest(string title, string detail) => new(ErrorKind.BadRequest, title, detail);
 
+    /// <summary>A well-formed request that cannot be done, because of one field (422 with that field's error): <paramref name="title"/> says what cannot be done.</summary>
+    public static LiveShopException UnprocessableField(string title, string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] }, ErrorKind.Unprocessable, title);
+
     public static LiveShopException Validation(
         IReadOnlyDictionary<string, string[]> errors, ErrorKind kind = ErrorKind.Validation, string title = "Validation failed") =>
         new(

@@ -43,20 +43,20 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         }
 
         var market = MarketRegistry.Get(stream.Market);
+        if (valid.DealPrice.Currency != market.Currency.Code)
+        {
+            throw Unacceptable("dealPrice.currency", $"must be {market.Currency.Code}, the currency of market '{market.Code}' (it is {valid.DealPrice.Currency}).");
+        }
+
         var sale = new FlashSale(
             Ids.New("fls", clock), streamId, valid.SkuId, new Money.Money(valid.DealPrice.MinorUnits ?? 0, market.Currency),
             valid.Allotment, valid.PerCustomerLimit, valid.StartsAt, valid.StartsAt.AddSeconds(valid.DurationSeconds), now, null);
-        var stored = await UpdateProductAsync(merchantId, valid.ProductId, NotAProductOf, product =>
+        var stored = await products.UpdateAsync(events, merchantId, valid.ProductId, null, product =>
         {
             var sku = product.FindSku(valid.SkuId) ?? throw Unacceptable("skuId", $"Product '{product.Id}' has no SKU '{valid.SkuId}'.");
             if (product.IsArchived)
             {
                 throw Unacceptable("productId", $"Product '{product.Id}' is archived.");
-            }
-
-            if (valid.DealPrice.Currency != market.Currency.Code)
-            {
-                throw Unacceptable("dealPrice.currency", $"must be {market.Currency.Code}, the currency of market '{market.Code}' (it is {valid.DealPrice.Currency}).");
             }
 
             if (sale.DealPrice.CompareTo(sku.Price) >= 0)
@@ -70,7 +70,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
             }
 
             return product with { Sales = Keep([.. product.Sales, sale], now), UpdatedAt = now };
-        }, ct);
+        }, () => NotAProductOf(merchantId, valid.ProductId), ct);
         return await ViewAsync(stored, sale.Id, ct);
     }
 
@@ -80,7 +80,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         Authorize.MerchantOwns(caller, merchantId);
         Identifiers.EnsureRouteId("Product", productId);
         Identifiers.EnsureRouteId("Flash sale", saleId);
-        var stored = await UpdateProductAsync(merchantId, productId, (_, _) => LiveShopException.NotFound("Product", productId), product =>
+        var stored = await products.UpdateAsync(events, merchantId, productId, null, product =>
         {
             var now = clock.GetUtcNow();
             var sale = product.Sales.FirstOrDefault(s => s.Id == saleId) ?? throw LiveShopException.NotFound("Flash sale", saleId);
@@ -94,7 +94,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
                 Sales = product.Sales.Select(s => s.Id == saleId ? s with { CancelledAt = now } : s).ToList(),
                 UpdatedAt = now,
             };
-        }, ct);
+        }, () => LiveShopException.NotFound("Product", productId), ct);
         return await ViewAsync(stored, saleId, ct);
     }
 
@@ -117,25 +117,6 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
                 .ToList());
     }
 
-    /// <param name="missing">What a missing product is: unacceptable when the body named it (create), not found when the route did (cancel).</param>
-    private async Task<Versioned<Product>> UpdateProductAsync(
-        string merchantId, string productId, Func<string, string, LiveShopException> missing, Func<Product, Product?> change, CancellationToken ct)
-    {
-        var (stored, written) = await Optimistic.UpdateAsync(
-            async () => await products.ReadAsync(merchantId, productId, ct) ?? throw missing(merchantId, productId),
-            change,
-            (product, etag) => products.ReplaceAsync(product, etag, ct),
-            null,
-            $"Product '{productId}'",
-            ct);
-        if (written)
-        {
-            await events.ProductChangedAsync(stored.Value, ct);
-        }
-
-        return stored;
-    }
-
     private async Task<FlashSaleView> ViewAsync(Versioned<Product> stored, string saleId, CancellationToken ct)
     {
         var product = stored.Value;
@@ -156,7 +137,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         Unacceptable("productId", $"Product '{productId}' is not a product of merchant '{merchantId}'.");
 
     private static LiveShopException Unacceptable(string field, string message) =>
-        LiveShopException.Validation(new Dictionary<string, string[]> { [field] = [message] }, ErrorKind.Unprocessable, "Flash sale not possible");
+        LiveShopException.UnprocessableField("Flash sale not possible", field, message);
 
     private static ValidSale Validate(FlashSaleInput? input, DateTimeOffset now)
     {
