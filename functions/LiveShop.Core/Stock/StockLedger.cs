@@ -20,7 +20,9 @@ namespace LiveShop.Core.Stock;
 /// meet reads the shards again before it is refused (units given back since, on any instance, are not missed), and a
 /// snapshot is consistent per shard document, so a retried reservation still finds the units it already holds.
 /// </remarks>
-public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
+/// <param name="snapshotLifetime">How long a snapshot is trusted (<see cref="SnapshotLifetime"/>; zero keeps none).</param>
+/// <param name="maxShards">The most shards a SKU gets at its first use, 1 to <see cref="MaxShards"/> (1: one document per SKU).</param>
+public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime, int maxShards)
 {
     /// <summary>How long a SKU's shards as last seen are trusted as the starting point of a reservation (measured on the ledger's clock).</summary>
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
@@ -42,8 +44,17 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// <summary>How many SKUs have a snapshot (for tests).</summary>
     internal int SnapshotCount => _snapshots.Count;
 
+    private readonly int _maxShards = maxShards is >= 1 and <= MaxShards
+        ? maxShards
+        : throw new ArgumentOutOfRangeException(nameof(maxShards), maxShards, $"A SKU has 1 to {MaxShards} shards.");
+
     public StockLedger(IStockStore store, TimeProvider clock)
         : this(store, clock, SnapshotLifetime)
+    {
+    }
+
+    public StockLedger(IStockStore store, TimeProvider clock, TimeSpan snapshotLifetime)
+        : this(store, clock, snapshotLifetime, MaxShards)
     {
     }
 
@@ -387,7 +398,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     private async Task<StockShard> FirstShardAsync(Product product, Sku sku, StockShard? other, CancellationToken ct)
     {
         var shard = other is null
-            ? NewShard(product, sku, 0, ShardCountFor(sku.StockOnHand), sku.StockOnHand, Version(product))
+            ? NewShard(product, sku, 0, Math.Min(ShardCountFor(sku.StockOnHand), _maxShards), sku.StockOnHand, Version(product))
             : NewShard(product, sku, 0, other.Count, other.Basis, other.BasisVersion);
         return await store.TryCreateAsync(shard, ct) ? shard : (await store.ReadAsync([shard.Id], ct)).Single();
     }

@@ -27,6 +27,29 @@ public class StockLedgerTests
     }
 
     [Fact]
+    public async Task ReserveAsync_LedgerOfOneShardPerSku_KeepsTheWholeStockInOneDocument()
+    {
+        var shop = new Shop();
+        var ledger = new StockLedger(shop.StockStore, shop.Clock, StockLedger.SnapshotLifetime, maxShards: 1);
+        var product = Records.NewProduct(stockOnHand: 200);
+
+        await ledger.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor("c1", 0), 3, null, shop.Clock.GetUtcNow() + HoldTime, None);
+
+        var shard = Assert.Single(await ShardsAsync(shop, product));
+        Assert.Equal((1, 200L, 197L, 3L), (shard.Count, shard.OnHand, shard.Available, shard.Reserved));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(StockLedger.MaxShards + 1)]
+    public void Constructor_ShardsPerSkuOutOfRange_Refused(int maxShards)
+    {
+        var shop = new Shop();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StockLedger(shop.StockStore, shop.Clock, StockLedger.SnapshotLifetime, maxShards));
+    }
+
+    [Fact]
     public async Task ReserveAsync_FewUnits_UsesOneShard()
     {
         var shop = new Shop();
