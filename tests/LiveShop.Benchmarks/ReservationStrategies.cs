@@ -169,15 +169,9 @@ public sealed class EtagDocumentStrategy(Container container, string skuDocument
                 Interlocked.Increment(ref _conflicts);
             }
 
-            await Task.Delay(Backoff(attempt), ct);
+            await Task.Delay(Optimistic.Backoff(attempt), ct);
         }
     }
-
-    /// <summary>Full jitter up to min(base x 2^(attempt - 1), max), with <see cref="Optimistic"/>'s base and max.</summary>
-#pragma warning disable CA5394 // Jitter, not security.
-    private static TimeSpan Backoff(int attempt) =>
-        Random.Shared.NextDouble() * TimeSpan.FromTicks(Math.Min(Optimistic.BaseBackoff.Ticks << Math.Min(attempt - 1, 20), Optimistic.MaxBackoff.Ticks));
-#pragma warning restore CA5394
 
     private sealed record BaselineStock(
         [property: JsonPropertyName("id")] string Id,
@@ -208,6 +202,52 @@ public sealed class CountingStockStore(IStockStore inner) : IStockStore
         }
 
         return written;
+    }
+
+    public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);
+}
+
+/// <summary>
+/// The baseline's way of changing a stock document, behind the app's <see cref="IStockStore"/> so the whole checkout
+/// can run on it: read the shard, apply the change in memory (<see cref="StockShard.Apply"/>: null when its condition
+/// does not hold, as a refused filter), replace under the read ETag, and on 412 read again after
+/// <see cref="Optimistic"/>'s backoff, until it is written or refused. Reads, creates and the sweep's listing are the
+/// Cosmos store's own.
+/// </summary>
+public sealed class EtagStockStore(CosmosStockStore inner) : IStockStore
+{
+    private long _conflicts;
+
+    /// <summary>Replaces refused because the shard changed since it was read (412).</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
+    public Task<IReadOnlyList<StockShard>> ReadAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.ReadAsync(ids, cancellationToken);
+
+    public Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken) => inner.TryCreateAsync(shard, cancellationToken);
+
+    public async Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await inner.ReadAsync(shardId, shardId, cancellationToken) is not { } read || read.Value.Apply(change) is not { } changed)
+            {
+                return null;
+            }
+
+            try
+            {
+                await inner.ReplaceAsync(changed, read.ETag, cancellationToken);
+                return changed;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                Interlocked.Increment(ref _conflicts);
+            }
+
+            await Task.Delay(Optimistic.Backoff(attempt), cancellationToken);
+        }
     }
 
     public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);

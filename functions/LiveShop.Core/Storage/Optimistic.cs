@@ -123,9 +123,9 @@ public static class Optimistic
     /// <summary>The ETag of a document that was never written (no stored version has it).</summary>
     public const string Unwritten = "";
 
-    /// <summary>A random pause of up to min(BaseBackoff * 2^(attempt - 1), MaxBackoff).</summary>
+    /// <summary>A random pause of up to min(BaseBackoff * 2^(attempt - 1), MaxBackoff) before attempt + 1 (full jitter).</summary>
 #pragma warning disable CA5394 // Jitter, not security: Random.Shared is the right tool.
-    private static TimeSpan Backoff(int attempt) =>
-        Random.Shared.NextDouble() * TimeSpan.FromTicks(Math.Min(BaseBackoff.Ticks << (attempt - 1), MaxBackoff.Ticks));
+    public static TimeSpan Backoff(int attempt) =>
+        Random.Shared.NextDouble() * TimeSpan.FromTicks(Math.Min(BaseBackoff.Ticks << Math.Clamp(attempt - 1, 0, 20), MaxBackoff.Ticks));
 #pragma warning restore CA5394
 }
