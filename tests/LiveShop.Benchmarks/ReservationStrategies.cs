@@ -147,30 +147,20 @@ public sealed class EtagDocumentStrategy(Container container, string skuDocument
         return new StoredStock(s.OnHand, s.Available, s.Reserved, s.Sold, Math.Max(0, -s.Available), 1, JsonSerializer.SerializeToUtf8Bytes(s, StorageJson.Options).Length);
     }
 
-    /// <summary>Reads, applies <paramref name="change"/> (null: nothing to do) and replaces under the read ETag; on 412 again.</summary>
     private async Task<bool> UpdateAsync(Func<BaselineStock, BaselineStock?> change, CancellationToken ct)
     {
         var key = new PartitionKey(skuDocumentId);
-        for (var attempt = 1; ; attempt++)
-        {
-            var read = await container.ReadItemAsync<BaselineStock>(skuDocumentId, key, cancellationToken: ct);
-            if (change(read.Resource) is not { } changed)
+        return await EtagReadModifyWrite.ApplyAsync<BaselineStock>(
+            async () =>
             {
-                return false;
-            }
-
-            try
-            {
-                await container.ReplaceItemAsync(changed, skuDocumentId, key, new ItemRequestOptions { IfMatchEtag = read.ETag, EnableContentResponseOnWrite = false }, ct);
-                return true;
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                Interlocked.Increment(ref _conflicts);
-            }
-
-            await Task.Delay(Optimistic.Backoff(attempt), ct);
-        }
+                var read = await container.ReadItemAsync<BaselineStock>(skuDocumentId, key, cancellationToken: ct);
+                return (read.Resource, read.ETag);
+            },
+            change,
+            (changed, etag) => container.ReplaceItemAsync(changed, skuDocumentId, key, new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false }, ct),
+            e => e is CosmosException { StatusCode: HttpStatusCode.PreconditionFailed },
+            () => Interlocked.Increment(ref _conflicts),
+            ct) is not null;
     }
 
     private sealed record BaselineStock(
@@ -226,29 +216,49 @@ public sealed class EtagStockStore(CosmosStockStore inner) : IStockStore
 
     public Task<bool> TryCreateAsync(StockShard shard, CancellationToken cancellationToken) => inner.TryCreateAsync(shard, cancellationToken);
 
-    public async Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken)
+    public Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken) =>
+        EtagReadModifyWrite.ApplyAsync<StockShard>(
+            async () => await inner.ReadAsync(shardId, shardId, cancellationToken) is { } read ? (read.Value, read.ETag) : null,
+            shard => shard.Apply(change),
+            (changed, etag) => inner.ReplaceAsync(changed, etag, cancellationToken),
+            e => e is ConcurrencyConflictException,
+            () => Interlocked.Increment(ref _conflicts),
+            cancellationToken);
+
+    public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);
+}
+
+/// <summary>The baselines' way of writing: read-modify-write under the ETag read, retried on a stale ETag.</summary>
+internal static class EtagReadModifyWrite
+{
+    /// <summary>
+    /// Reads the document (null: it does not exist), changes it in memory (null: the change does not apply) and
+    /// replaces it under the ETag read; a replace refused because the document changed since (<paramref name="isStale"/>)
+    /// is counted (<paramref name="stale"/>) and the whole is tried again after <see cref="Optimistic.Backoff"/>, with
+    /// no bound. Returns the document as written, or null when nothing was written.
+    /// </summary>
+    public static async Task<T?> ApplyAsync<T>(
+        Func<Task<(T Document, string ETag)?>> read, Func<T, T?> change, Func<T, string, Task> replace, Func<Exception, bool> isStale, Action stale, CancellationToken ct)
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(change);
         for (var attempt = 1; ; attempt++)
         {
-            if (await inner.ReadAsync(shardId, shardId, cancellationToken) is not { } read || read.Value.Apply(change) is not { } changed)
+            if (await read() is not { } current || change(current.Document) is not { } changed)
             {
                 return null;
             }
 
             try
             {
-                await inner.ReplaceAsync(changed, read.ETag, cancellationToken);
+                await replace(changed, current.ETag);
                 return changed;
             }
-            catch (ConcurrencyConflictException)
+            catch (Exception e) when (isStale(e))
             {
-                Interlocked.Increment(ref _conflicts);
+                stale();
             }
 
-            await Task.Delay(Optimistic.Backoff(attempt), cancellationToken);
+            await Task.Delay(Optimistic.Backoff(attempt), ct);
         }
     }
-
-    public Task<IReadOnlyList<StockShard>> ListWithHoldsAsync(CancellationToken cancellationToken) => inner.ListWithHoldsAsync(cancellationToken);
 }
