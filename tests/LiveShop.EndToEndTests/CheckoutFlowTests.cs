@@ -308,6 +308,78 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
         Assert.Equal((18L, 0L, 2L, 8L), (level.Available, level.Reserved, level.Sold, level.SaleUnitsLeft));
     }
 
+    [Fact]
+    public async Task BuyNow_DuringAFlashSaleWithoutTheSalesStream_RegularPriceNoClaimNoAllotment_AndFromTheStreamTheDeal()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
+            product, runner.Clock.GetUtcNow(), dealPrice: 1500, allotment: 10, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        runner.Clock.Advance(TimeSpan.FromSeconds(12));
+        var viewerId = RunnerFixture.NewViewerId();
+        var token = runner.ViewerToken(viewerId);
+
+        // A flash sale is stream-only: bought with no stream id, or from another stream, it is a regular purchase (even
+        // within the sale's limit of 2, and past it together) that takes regular stock and no claim.
+        var noStream = await runner.CheckoutAsync(token, BuyNow(merchant, product, market: "uk", quantity: 2));
+        var otherStream = await runner.CheckoutAsync(token, BuyNow(merchant, product, market: "uk", quantity: 1, streamId: "str_other"));
+
+        Assert.Equal(("paid", 4000L), (noStream.Status, noStream.Total!.MinorUnits));
+        Assert.Equal(("paid", 2000L), (otherStream.Status, otherStream.Total!.MinorUnits));
+        var regular = Assert.Single((await runner.StoredOrderAsync(merchant, noStream.OrderId)).Lines);
+        Assert.Equal(((string?)null, 2000L, (string?)null), (regular.SaleId, regular.UnitPrice.MinorUnits, regular.StreamId));
+        var fromOther = Assert.Single((await runner.StoredOrderAsync(merchant, otherStream.OrderId)).Lines);
+        Assert.Equal(((string?)null, 2000L, "str_other"), (fromOther.SaleId, fromOther.UnitPrice.MinorUnits, fromOther.StreamId));
+        Assert.Null(await runner.Claims.ReadAsync(viewerId, sale.Id, CancellationToken.None));
+        var level = await runner.LevelAsync(merchant, product);
+        Assert.Equal((17L, 0L, 3L, 10L), (level.Available, level.Reserved, level.Sold, level.SaleUnitsLeft));
+
+        // From the sale's stream the same buyer gets the deal, up to the limit (the regular units do not count).
+        var deal = await runner.CheckoutAsync(token, BuyNow(merchant, product, market: "uk", quantity: 2, streamId: stream));
+
+        Assert.Equal(("paid", 3000L), (deal.Status, deal.Total!.MinorUnits));
+        var line = Assert.Single((await runner.StoredOrderAsync(merchant, deal.OrderId)).Lines);
+        Assert.Equal((sale.Id, 1500L, stream), (line.SaleId, line.UnitPrice.MinorUnits, line.StreamId));
+        var claim = (await runner.Claims.ReadAsync(viewerId, sale.Id, CancellationToken.None))!.Value;
+        Assert.Equal((2L, 2L), (claim.Taken, claim.Bought));
+        level = await runner.LevelAsync(merchant, product);
+        Assert.Equal((15L, 0L, 5L, 8L), (level.Available, level.Reserved, level.Sold, level.SaleUnitsLeft));
+    }
+
+    [Fact]
+    public async Task CartCheckout_DuringAFlashSale_OnlyTheLineFromTheSalesStreamGetsTheDeal()
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
+            product, runner.Clock.GetUtcNow(), dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        var saleOnOtherSku = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
+            product, runner.Clock.GetUtcNow(), skuId: "shirt-m", dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        runner.Clock.Advance(TimeSpan.FromSeconds(12));
+        var viewerId = RunnerFixture.NewViewerId();
+        var token = runner.ViewerToken(viewerId);
+        var viewer = Shopper.Viewer(token);
+
+        // shirt-s from the sale's stream; shirt-m from no stream, past the sale's limit (a regular line has none).
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-s", 2, stream);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-m", 3);
+        var cart = await runner.GetCartAsync(viewer, "uk");
+        var fromStream = cart.Lines.Single(l => l.SkuId == "shirt-s");
+        var regular = cart.Lines.Single(l => l.SkuId == "shirt-m");
+        Assert.Equal((1500L, sale.Id, true), (fromStream.UnitPrice!.MinorUnits, fromStream.FlashSale!.SaleId, fromStream.FlashSale.Applied));
+        Assert.Equal((2000L, (string?)null), (regular.UnitPrice!.MinorUnits, regular.StreamId));
+        Assert.Null(regular.FlashSale);
+
+        var checkout = await runner.CheckoutAsync(token, FromCart("uk", merchantId: merchant));
+
+        Assert.Equal(("paid", 9000L), (checkout.Status, checkout.Total!.MinorUnits));
+        var lines = (await runner.StoredOrderAsync(merchant, checkout.OrderId)).Lines;
+        Assert.Equal((sale.Id, 1500L, stream), lines.Where(l => l.SkuId == "shirt-s").Select(l => (l.SaleId, l.UnitPrice.MinorUnits, l.StreamId)).Single());
+        Assert.Equal(((string?)null, 2000L), lines.Where(l => l.SkuId == "shirt-m").Select(l => (l.SaleId, l.UnitPrice.MinorUnits)).Single());
+        Assert.Null(await runner.Claims.ReadAsync(viewerId, saleOnOtherSku.Id, CancellationToken.None));
+        Assert.Equal(10, (await runner.LevelAsync(merchant, product, "shirt-m")).SaleUnitsLeft);
+    }
+
     /// <summary>
     /// A paid checkout's order and payment: the order is paid (as its buyer and its merchant read it) and refers to the
     /// one new payment, which is captured for the total; OrderPaid was published once.

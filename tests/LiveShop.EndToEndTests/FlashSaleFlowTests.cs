@@ -25,7 +25,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         var lines = Routes.Format(Routes.CartLines, "uk");
 
         // Before the start the regular price applies, and the sale is announced on the line.
-        var (change, _) = await runner.AddToCartAsync(viewer, "uk", merchant, product);
+        var (change, _) = await runner.AddToCartAsync(viewer, "uk", merchant, product, streamId: stream);
         var upcoming = Assert.Single((await runner.GetCartAsync(viewer, "uk")).Lines);
         Assert.Equal(2000, upcoming.UnitPrice!.MinorUnits);
         Assert.Equal(("upcoming", false, 2L), (upcoming.FlashSale!.State, upcoming.FlashSale.Applied, upcoming.FlashSale.RemainingForYou));
@@ -47,9 +47,9 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         Assert.Equal((2000L, 500L, 1500L, 250L), (view.Totals.Subtotal.MinorUnits, view.Totals.Discount.MinorUnits, view.Totals.Total.MinorUnits, view.Totals.Tax.Amount!.MinorUnits));
 
         // Up to the per-customer limit, and not one unit more, by adding or by setting the quantity.
-        await runner.AddToCartAsync(viewer, "uk", merchant, product);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, streamId: stream);
         var writesBefore = runner.Writes;
-        using var third = await runner.SendAsync(HttpMethod.Post, lines, viewer, Inputs.CartLine(merchant, product));
+        using var third = await runner.SendAsync(HttpMethod.Post, lines, viewer, Inputs.CartLine(merchant, product, streamId: stream));
         using var three = await runner.SendAsync(HttpMethod.Put, Routes.Format(Routes.CartLine, "uk", change.Line!.LineId), viewer, new CartQuantityInput(3));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, third.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, three.StatusCode);
@@ -59,7 +59,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         Assert.Equal((2L, 3000L, 1000L), (Assert.Single(atLimit.Lines).Quantity, atLimit.Totals.Total.MinorUnits, atLimit.Totals.Discount.MinorUnits));
 
         // The other SKU is not on sale: no limit, regular price.
-        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-m", 5);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, "shirt-m", 5, stream);
         var other = (await runner.GetCartAsync(viewer, "uk")).Lines.Single(l => l.SkuId == "shirt-m");
         Assert.Null(other.FlashSale);
         Assert.Equal(10_000, other.LineTotal!.MinorUnits);
@@ -73,7 +73,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, runner.Clock.GetUtcNow(), perCustomerLimit: 3, startsIn: TimeSpan.FromSeconds(200)));
         var viewer = runner.NewViewer();
 
-        using var tooMany = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.CartLines, "uk"), viewer, Inputs.CartLine(merchant, product, quantity: 4));
+        using var tooMany = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.CartLines, "uk"), viewer, Inputs.CartLine(merchant, product, quantity: 4, streamId: stream));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
         Assert.Empty((await runner.GetCartAsync(viewer, "uk")).Lines);
@@ -121,7 +121,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(writesBefore, runner.Writes);
         var viewer = runner.NewViewer();
-        await runner.AddToCartAsync(viewer, "uk", merchant, product);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, streamId: stream);
         var line = Assert.Single((await runner.GetCartAsync(viewer, "uk")).Lines);
         Assert.Equal(2000, line.UnitPrice!.MinorUnits);
         Assert.Null(line.FlashSale);
@@ -321,8 +321,8 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
         await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, runner.Clock.GetUtcNow(), perCustomerLimit: 3, startsIn: TimeSpan.FromSeconds(200)));
         var guest = await runner.NewGuestAsync();
         var viewer = runner.NewViewer();
-        await runner.AddToCartAsync(guest, "uk", merchant, product, quantity: 2);
-        await runner.AddToCartAsync(viewer, "uk", merchant, product, quantity: 2);
+        await runner.AddToCartAsync(guest, "uk", merchant, product, quantity: 2, streamId: stream);
+        await runner.AddToCartAsync(viewer, "uk", merchant, product, quantity: 2, streamId: stream);
 
         using var merged = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.CartMerge, "uk"), viewer with { GuestToken = guest.GuestToken });
 
@@ -365,8 +365,8 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[]
         {
-            phone.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product))),
-            laptop.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product))),
+            phone.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product, streamId: stream))),
+            laptop.SendAsync(RunnerFixture.Request(HttpMethod.Post, lines, token, Inputs.CartLine(merchant, product, streamId: stream))),
         }));
 
         Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));

@@ -219,10 +219,14 @@ public sealed class RunnerFixture : IAsyncLifetime, IAsyncDisposable
         return view;
     }
 
-    /// <summary>Adds units of a SKU to the shopper's cart (200 asserted); returns the change and the cart's new ETag.</summary>
-    public async Task<(CartChangeView Change, string ETag)> AddToCartAsync(Shopper shopper, string market, string merchantId, string productId, string skuId = "shirt-s", long quantity = 1)
+    /// <summary>
+    /// Adds units of a SKU to the shopper's cart from <paramref name="streamId"/> (null: from no stream, so no flash sale
+    /// applies: sales are stream-only) (200 asserted); returns the change and the cart's new ETag.
+    /// </summary>
+    public async Task<(CartChangeView Change, string ETag)> AddToCartAsync(
+        Shopper shopper, string market, string merchantId, string productId, string skuId = "shirt-s", long quantity = 1, string? streamId = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.CartLines, market), shopper, Inputs.CartLine(merchantId, productId, skuId, quantity));
+        using var response = await SendAsync(HttpMethod.Post, Routes.Format(Routes.CartLines, market), shopper, Inputs.CartLine(merchantId, productId, skuId, quantity, streamId));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var change = (await response.Content.ReadFromJsonAsync<CartChangeView>(ApiJson.Options))!;
         Assert.Equal(change.Version, response.Headers.ETag!.Tag);

@@ -24,7 +24,12 @@ public sealed class CartService(
         return await ViewAsync(owner, m, stored, ct);
     }
 
-    /// <summary>Adds units of a SKU to the cart (to its line if there is one). Reads the product and the cart, writes the cart.</summary>
+    /// <summary>
+    /// Adds units of a SKU to the cart (to its line if there is one). Reads the product and the cart, writes the cart.
+    /// A line is from the stream its latest add named: an add that names a stream moves the line to it (the viewer buys
+    /// from there now, so that stream's flash sale, and only it, prices and limits the whole line); an add that names
+    /// none keeps the line's stream.
+    /// </summary>
     public async Task<CartChange> AddAsync(CartOwner owner, string market, AddCartLineInput? input, string? ifMatch, CancellationToken ct)
     {
         var m = MarketOf(market);
@@ -48,11 +53,12 @@ public sealed class CartService(
             }
 
             var total = (line?.Quantity ?? 0) + quantity;
-            EnsureWithinLimits(product, sku, total, cart, now);
+            var streamId = input.StreamId ?? line?.StreamId;
+            EnsureWithinLimits(product, sku, streamId, total, cart, now);
             var added = line ?? new CartLine(
-                lineId, product.MerchantId, product.Id, sku.Id, 0, input.StreamId,
-                PriceBook.Line(product, sku, total, now, null, OpenSaleOf(cart, product, sku, now).Bought).Unit, now);
-            return cart with { Lines = Replace(cart.Lines, added with { Quantity = total }) };
+                lineId, product.MerchantId, product.Id, sku.Id, 0, streamId,
+                PriceBook.Line(product, sku, streamId, total, now, null, OpenSaleOf(cart, product, sku, streamId, now).Bought).Unit, now);
+            return cart with { Lines = Replace(cart.Lines, added with { Quantity = total, StreamId = streamId }) };
         }, ct);
         return CartChange.Of(stored, lineId);
     }
@@ -85,7 +91,7 @@ public sealed class CartService(
                     throw LiveShopException.Unprocessable("Cannot add to cart", $"Line '{lineId}' is of a product that can no longer be bought; lower its quantity or remove it.");
                 }
 
-                EnsureWithinLimits(product, sku, quantity, cart, now);
+                EnsureWithinLimits(product, sku, found.StreamId, quantity, cart, now);
             }
 
             return cart with { Lines = Replace(cart.Lines, found with { Quantity = quantity }) };
@@ -114,7 +120,8 @@ public sealed class CartService(
     /// <summary>
     /// Moves a guest's cart into the signed-in viewer's cart of the same market: quantities add up, and the per-line
     /// maximum and flash-sale limits still hold (guest units past them are left out; the viewer's own quantity is never
-    /// lowered). The guest cart first hands its lines over (so none are lost), then the viewer's cart takes them once
+    /// lowered). A guest line merged in is an add of its units from its stream: a line it adds to moves to the guest
+    /// line's stream, if that names one. The guest cart first hands its lines over (so none are lost), then the viewer's cart takes them once
     /// (it remembers the handovers it took), then the guest cart lets them go: a retry at any point finishes the merge
     /// without adding anything twice.
     /// </summary>
@@ -182,17 +189,18 @@ public sealed class CartService(
                 // (it may be over a sale's limit when it was added before the sale, or before a buy-now purchase).
                 var held = existing?.Quantity ?? 0;
                 var taken = Math.Min(line.Quantity, Cart.MaxQuantityPerLine - held);
+                var streamId = line.StreamId ?? existing?.StreamId;
                 if (byId.GetValueOrDefault((line.MerchantId, line.ProductId)) is { } product && product.FindSku(line.SkuId) is { } sku
-                    && OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought))
+                    && OpenSaleOf(cart, product, sku, streamId, now) is ({ } sale, var bought))
                 {
-                    // As adding to the cart does: while the sale is upcoming or active, a line and what was bought in
-                    // the sale stay within its per-customer limit.
+                    // As adding to the cart does: while the sale of the line's stream is upcoming or active, a line and
+                    // what was bought in the sale stay within its per-customer limit.
                     taken = Math.Min(taken, sale.LeftFor(bought) - held);
                 }
 
                 if (taken > 0)
                 {
-                    lines = Replace(lines, (existing ?? line) with { Quantity = held + taken });
+                    lines = Replace(lines, (existing ?? line) with { Quantity = held + taken, StreamId = streamId });
                 }
             }
 
@@ -299,15 +307,15 @@ public sealed class CartService(
     private static LiveShopException Unsellable(string field, string message) =>
         LiveShopException.UnprocessableField("Cannot add to cart", field, message);
 
-    /// <summary>The per-line maximum and, while the SKU's flash sale is upcoming or active, its per-customer limit.</summary>
-    private static void EnsureWithinLimits(Product product, Sku sku, long quantity, Cart cart, DateTimeOffset now)
+    /// <summary>The per-line maximum and, while the SKU's flash sale in the line's stream is upcoming or active, its per-customer limit.</summary>
+    private static void EnsureWithinLimits(Product product, Sku sku, string? streamId, long quantity, Cart cart, DateTimeOffset now)
     {
         if (quantity > Cart.MaxQuantityPerLine)
         {
             throw LiveShopException.Unprocessable("Line limit", $"A cart line holds at most {Cart.MaxQuantityPerLine} units (this one would hold {quantity}).");
         }
 
-        if (OpenSaleOf(cart, product, sku, now) is ({ } sale, var bought) && quantity > sale.LeftFor(bought))
+        if (OpenSaleOf(cart, product, sku, streamId, now) is ({ } sale, var bought) && quantity > sale.LeftFor(bought))
         {
             throw LiveShopException.Unprocessable(
                 "Flash-sale limit",
@@ -315,9 +323,12 @@ public sealed class CartService(
         }
     }
 
-    /// <summary>The SKU's open (upcoming or active) flash sale, if any, and the units of it the cart's owner bought (0 without one).</summary>
-    private static (FlashSale? Sale, long Bought) OpenSaleOf(Cart cart, Product product, Sku sku, DateTimeOffset now) =>
-        product.OpenSale(sku.Id, now) is { } sale ? (sale, cart.BoughtIn(sale.Id)) : (null, 0);
+    /// <summary>
+    /// The SKU's open (upcoming or active) flash sale for a line from <paramref name="streamId"/> (a sale is stream-only:
+    /// none for a line from no stream or another stream), if any, and the units of it the cart's owner bought (0 without one).
+    /// </summary>
+    private static (FlashSale? Sale, long Bought) OpenSaleOf(Cart cart, Product product, Sku sku, string? streamId, DateTimeOffset now) =>
+        product.OpenSaleIn(sku.Id, streamId, now) is { } sale ? (sale, cart.BoughtIn(sale.Id)) : (null, 0);
 
     private static List<CartLine> Replace(IReadOnlyList<CartLine> lines, CartLine line)
     {
@@ -389,7 +400,7 @@ public sealed class CartService(
 
     /// <summary>
     /// Prices the cart now: one read of its products per merchant, one read of their stock, and (for a signed-in
-    /// viewer with lines on flash sale) one read of its claims in those sales.
+    /// viewer with lines from the stream of an open flash sale of their SKU) one read of its claims in those sales.
     /// </summary>
     private async Task<CartView> ViewAsync(CartOwner owner, Market market, Versioned<Cart>? stored, CancellationToken ct)
     {
@@ -404,7 +415,7 @@ public sealed class CartService(
 
         // What a signed-in buyer holds or bought in the lines' open sales, as checkout counts it (the cart's own count
         // is only of paid purchases): the price shown is the price a checkout now would charge.
-        var openSales = sellable.Select(x => x.Sku is null ? null : x.Product!.OpenSale(x.Sku.Id, now)?.Id).OfType<string>().Distinct().ToList();
+        var openSales = sellable.Select(x => x.Sku is null ? null : x.Product!.OpenSaleIn(x.Sku.Id, x.Line.StreamId, now)?.Id).OfType<string>().Distinct().ToList();
         var taken = owner.UserId is { } buyer && openSales.Count > 0
             ? await claims.TakenAsync(buyer, openSales, ct)
             : new Dictionary<string, long>();
@@ -423,9 +434,10 @@ public sealed class CartService(
             }
 
             var level = levels[SkuRef.Of(product, sku)];
-            var (open, boughtHere) = OpenSaleOf(cart, product, sku, now);
+            // A line from another stream than the sale's (or from none) sees no sale: neither its price nor its limit.
+            var (open, boughtHere) = OpenSaleOf(cart, product, sku, line.StreamId, now);
             var bought = open is null ? 0 : Math.Max(boughtHere, taken.GetValueOrDefault(open.Id));
-            var price = PriceBook.Line(product, sku, line.Quantity, now, level, bought);
+            var price = PriceBook.Line(product, sku, line.StreamId, line.Quantity, now, level, bought);
             priced.Add((price, line.Quantity));
             lines.Add(new CartLineView(
                 line.LineId, line.MerchantId, line.ProductId, line.SkuId, line.StreamId, product.Title, sku.Attributes, (product.ImageUrls.Count > 0 ? product.ImageUrls[0] : null),

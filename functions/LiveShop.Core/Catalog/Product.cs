@@ -37,6 +37,19 @@ public sealed record Product(
     /// </summary>
     public FlashSale? OpenSale(string skuId, DateTimeOffset now) =>
         Sales.Where(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended).MinBy(s => s.StartsAt);
+
+    /// <summary>
+    /// The SKU's open sale as a buyer from <paramref name="streamId"/> sees it: a LIVE flash sale is stream-only, so its
+    /// deal price, per-customer limit and claim apply only to purchases made from the live stream it was defined in.
+    /// This is the open sale of the SKU defined in that stream (the active one, else the next upcoming one); null when
+    /// the purchase names no stream or the SKU has no open sale there: it is then a regular purchase, even while a sale
+    /// of another stream runs. Stock stays counted per SKU whatever the stream (the ledger uses
+    /// <see cref="OpenSale(string, DateTimeOffset)"/>; as sales never overlap, an active sale is also the SKU's open one).
+    /// </summary>
+    public FlashSale? OpenSaleIn(string skuId, string? streamId, DateTimeOffset now) =>
+        streamId is null
+            ? null
+            : Sales.Where(s => s.SkuId == skuId && s.StreamId == streamId && s.PhaseAt(now) != FlashSalePhase.Ended).MinBy(s => s.StartsAt);
 }
 
 /// <summary>A variant of a product (size, colour...) with its own price and stock on hand.</summary>

@@ -27,7 +27,11 @@ public sealed class CheckoutSteps(
     CartService carts,
     TimeProvider clock)
 {
-    /// <summary>Prices every line now: the flash-sale price only while the sale is active, has units, and the buyer is within its limit.</summary>
+    /// <summary>
+    /// Prices every line now: the flash-sale price only for a line from the sale's stream, while the sale is active, has
+    /// units, and the buyer is within its limit. A line from no stream or another stream is a regular purchase: no sale
+    /// price, no sale limit, and (as the reservation claims only for the sale id priced here) no claim.
+    /// </summary>
     public async Task<PricingResult> PriceAsync(CheckoutStart start, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -47,16 +51,17 @@ public sealed class CheckoutSteps(
         }
 
         var now = clock.GetUtcNow();
-        // Stock matters to a price only while a sale is active (its units left); claims only where a sale is open.
+        // Stock matters to a price only while a sale of the line's stream is active (its units left); claims only where
+        // such a sale is open.
         var levels = await stock.LevelsAsync(
-            found.Where(f => f.Product.OpenSale(f.Sku.Id, now)?.PhaseAt(now) == FlashSalePhase.Active).Select(f => (f.Product, f.Sku)).ToList(), ct);
-        var saleIds = found.Select(f => f.Product.OpenSale(f.Sku.Id, now)?.Id).OfType<string>().Distinct().ToList();
+            found.Where(f => f.Product.OpenSaleIn(f.Sku.Id, f.Item.StreamId, now)?.PhaseAt(now) == FlashSalePhase.Active).Select(f => (f.Product, f.Sku)).ToList(), ct);
+        var saleIds = found.Select(f => f.Product.OpenSaleIn(f.Sku.Id, f.Item.StreamId, now)?.Id).OfType<string>().Distinct().ToList();
         var taken = await claims.TakenAsync(start.BuyerId, saleIds, ct);
         var lines = new List<PricedLine>();
         foreach (var (line, item, product, sku) in found)
         {
-            var sale = product.OpenSale(sku.Id, now);
-            var price = PriceBook.Line(product, sku, item.Quantity, now, levels.GetValueOrDefault(SkuRef.Of(product, sku)), sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
+            var sale = product.OpenSaleIn(sku.Id, item.StreamId, now);
+            var price = PriceBook.Line(product, sku, item.StreamId, item.Quantity, now, levels.GetValueOrDefault(SkuRef.Of(product, sku)), sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
             lines.Add(new PricedLine(line, item, product.Title, sku.Attributes, price.Unit, price.Regular, price.Sale?.Id));
         }
 

@@ -6,7 +6,9 @@ using LiveShop.Core.Stock;
 namespace LiveShop.Core.Pricing;
 
 /// <summary>
-/// The price rules the cart and checkout share. A line costs its flash-sale deal price while the sale is active, has
+/// The price rules the cart and checkout share. A line bought from the live stream a flash sale was defined in (a LIVE
+/// flash sale is stream-only: a line from no stream or another stream is a regular purchase) costs the sale's deal
+/// price while the sale is active, has
 /// units left for the whole line, and the buyer stays within the sale's per-customer limit (counting what they already
 /// bought in it), and while the deal is still below the regular price (a merchant may cut the regular price during a
 /// sale); otherwise its regular price. Totals follow the market: tax included in prices (UK VAT, SG GST...) is
@@ -20,14 +22,15 @@ namespace LiveShop.Core.Pricing;
 /// </remarks>
 public static class PriceBook
 {
-    /// <summary>The unit price that applies to <paramref name="quantity"/> units of the SKU now.</summary>
+    /// <summary>The unit price that applies to <paramref name="quantity"/> units of the SKU bought from <paramref name="streamId"/> now.</summary>
+    /// <param name="streamId">The live stream the line or buy-now is from (null: none); only that stream's sale applies.</param>
     /// <param name="stock">The SKU's stock as read (null when unknown: then a sale is assumed to have units left).</param>
-    /// <param name="boughtInSale">Units of the SKU's open sale the buyer already bought (or holds in checkouts).</param>
-    public static LinePrice Line(Product product, Sku sku, long quantity, DateTimeOffset now, StockLevel? stock, long boughtInSale)
+    /// <param name="boughtInSale">Units of the stream's open sale of the SKU the buyer already bought (or holds in checkouts).</param>
+    public static LinePrice Line(Product product, Sku sku, string? streamId, long quantity, DateTimeOffset now, StockLevel? stock, long boughtInSale)
     {
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(sku);
-        var sale = product.OpenSale(sku.Id, now);
+        var sale = product.OpenSaleIn(sku.Id, streamId, now);
         var applies = sale is not null
             && sale.PhaseAt(now) == FlashSalePhase.Active
             && sale.DealPrice.CompareTo(sku.Price) < 0

@@ -3,7 +3,8 @@ namespace LiveShop.Core.Sales;
 /// <summary>
 /// A LIVE flash sale on one SKU: a deal price for a limited time, a total allotment of units and a per-customer limit
 /// (TikTok Shop's LIVE Flash Sale). Stored in its product's document; the units it has left are counted in the stock
-/// ledger, in the same documents (and the same conditional writes) as the SKU's stock.
+/// ledger, in the same documents (and the same conditional writes) as the SKU's stock. It is stream-only: its deal price,
+/// per-customer limit and claims apply only to purchases from <see cref="StreamId"/> (see <c>Product.OpenSaleIn</c>).
 /// </summary>
 public sealed record FlashSale(
     string Id,

@@ -9,6 +9,9 @@ public static class Records
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The live stream <see cref="NewSale"/> defines its sales in (its deal applies only to purchases from it).</summary>
+    public const string StreamId = "str_1";
+
     /// <summary>An active product of merchant m1 with one SKU "sku-1" in the market's currency.</summary>
     public static Product NewProduct(string market = "us", long priceMinorUnits = 1999, long stockOnHand = 50, string id = "prd_1") =>
         new(
@@ -37,7 +40,7 @@ public static class Records
         ArgumentNullException.ThrowIfNull(product);
         return new(
             id,
-            "str_1",
+            StreamId,
             "sku-1",
             MarketRegistry.Get(product.Market).Amount(dealMinorUnits),
             allotment,

@@ -82,8 +82,8 @@ public class CartMergeTests
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
         var guest = Guest();
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_1", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)], false, None);
-        await shop.AddAsync(Shop.Viewer, product, 1);
-        await shop.AddAsync(guest, product, 3);
+        await shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId);
+        await shop.AddAsync(guest, product, 3, streamId: sale.StreamId);
 
         var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
 
@@ -98,7 +98,7 @@ public class CartMergeTests
         var other = await shop.CreateProductAsync(input: CartSteps.Product());
         var guest = Guest();
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_2", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
-        await shop.AddAsync(guest, product, 2);
+        await shop.AddAsync(guest, product, 2, streamId: sale.StreamId);
         await shop.AddAsync(guest, other, 1);
 
         var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
@@ -113,9 +113,9 @@ public class CartMergeTests
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
         var guest = Guest();
-        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId);
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_buy_now", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
-        await shop.AddAsync(guest, product, 1);
+        await shop.AddAsync(guest, product, 1, streamId: sale.StreamId);
 
         var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
 
@@ -128,10 +128,10 @@ public class CartMergeTests
         var shop = new Shop();
         var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
         var guest = Guest();
-        await shop.AddAsync(Shop.Viewer, product, 3);
         var stream = await shop.CreateLiveStreamAsync("us", product);
+        await shop.AddAsync(Shop.Viewer, product, 3, streamId: stream.Id);
         await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(1));
-        await shop.AddAsync(guest, product, 1);
+        await shop.AddAsync(guest, product, 1, streamId: stream.Id);
 
         var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
 
@@ -147,13 +147,13 @@ public class CartMergeTests
         var stream = await shop.CreateLiveStreamAsync("us", product);
         await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(3));
         var guest = Guest();
-        await shop.AddAsync(Shop.Viewer, product, 1);
-        await shop.AddAsync(guest, product, 3);
+        await shop.AddAsync(Shop.Viewer, product, 1, streamId: stream.Id);
+        await shop.AddAsync(guest, product, 3, streamId: stream.Id);
 
         var merged = await shop.Carts.MergeAsync(Shop.Viewer, guest, "us", None);
 
         Assert.Equal(3, merged.Line(product).Quantity);
-        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1, streamId: stream.Id));
     }
 
     [Fact]

@@ -215,9 +215,9 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
-        await shop.AddAsync(Shop.Viewer, product, 2);
+        await shop.AddAsync(Shop.Viewer, product, 2, streamId: sale.StreamId);
 
-        var error = await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
+        var error = await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId));
 
         Assert.Equal("Flash-sale limit", error.Title);
         Assert.Contains(sale.Id, error.Message, StringComparison.Ordinal);
@@ -231,8 +231,8 @@ public class CartServiceTests
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_1", [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)], false, None);
 
-        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 2));
-        var added = await shop.AddAsync(Shop.Viewer, product, 1);
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 2, streamId: sale.StreamId));
+        var added = await shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId);
 
         Assert.Equal(1, added.Line!.Quantity);
         var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
@@ -247,8 +247,8 @@ public class CartServiceTests
         var stream = await shop.CreateLiveStreamAsync("us", product);
         await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(2));
 
-        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 3));
-        await shop.AddAsync(Shop.Viewer, product, 2);
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 3, streamId: stream.Id));
+        await shop.AddAsync(Shop.Viewer, product, 2, streamId: stream.Id);
 
         var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
         Assert.Equal((1999L, 1999L), (line.AddedUnitPrice.MinorUnits, line.UnitPrice!.MinorUnits));
@@ -259,9 +259,9 @@ public class CartServiceTests
     public async Task AddAsync_SaleActive_AddsAtTheDealPrice()
     {
         var shop = new Shop();
-        var (product, _, _) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50));
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50));
 
-        await shop.AddAsync(Shop.Viewer, product, 2);
+        await shop.AddAsync(Shop.Viewer, product, 2, streamId: sale.StreamId);
 
         var cart = await shop.CartAsync(Shop.Viewer);
         var line = cart.Line(product);
@@ -277,9 +277,9 @@ public class CartServiceTests
         var (product, stream, running) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2).Lasting(60));
         shop.Clock.Advance(TimeSpan.FromSeconds(30));
         await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).StartingAt(running.EndsAt).WithDealPrice(899).WithPerCustomerLimit(5));
-        await shop.AddAsync(Shop.Viewer, product, 2);
+        await shop.AddAsync(Shop.Viewer, product, 2, streamId: stream.Id);
 
-        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1, streamId: stream.Id));
         var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
 
         Assert.Equal((999L, 999L), (line.UnitPrice!.MinorUnits, line.AddedUnitPrice.MinorUnits));
@@ -343,8 +343,8 @@ public class CartServiceTests
     public async Task SetQuantityAsync_BeyondTheSaleLimit_UnprocessableButLoweringIsFine()
     {
         var shop = new Shop();
-        var (product, _, _) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
-        await shop.AddAsync(Shop.Viewer, product, 3);
+        var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(3));
+        await shop.AddAsync(Shop.Viewer, product, 3, streamId: sale.StreamId);
 
         await Problem.ThrowsAsync(ErrorKind.Unprocessable, () =>
             shop.Carts.SetQuantityAsync(Shop.Viewer, "us", CartSteps.LineId(product), new CartQuantityInput(4), null, None));
@@ -441,7 +441,7 @@ public class CartServiceTests
         var product = await shop.CreateProductAsync(input: CartSteps.Product(stock: 50));
         var stream = await shop.CreateLiveStreamAsync("us", product);
         var sale = await shop.CreateSaleAsync(stream, FlashSaleInputBuilder.For(product.Id, shop.Clock.GetUtcNow()).WithPerCustomerLimit(3));
-        await shop.AddAsync(Shop.Viewer, product, 2);
+        await shop.AddAsync(Shop.Viewer, product, 2, streamId: stream.Id);
         shop.Clock.SetUtcNow(sale.StartsAt);
 
         var cart = await shop.CartAsync(Shop.Viewer);
@@ -457,7 +457,7 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithAllotment(3).WithPerCustomerLimit(3));
-        await shop.AddAsync(Shop.Viewer, product, 3);
+        await shop.AddAsync(Shop.Viewer, product, 3, streamId: sale.StreamId);
         await shop.Stock.ReserveAsync(product, product.Sku(), StockLedger.HoldIdFor("someone-else", 0), 1, product.Sales[0], shop.Clock.GetUtcNow().AddMinutes(10), None);
 
         var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
@@ -623,7 +623,7 @@ public class CartServiceTests
         var shop = new Shop();
         var (onSale, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(5));
         var regular = await shop.CreateProductAsync(input: CartSteps.Product());
-        await shop.AddAsync(Shop.Viewer, onSale, 3);
+        await shop.AddAsync(Shop.Viewer, onSale, 3, streamId: sale.StreamId);
         await shop.AddAsync(Shop.Viewer, regular, 2);
 
         await shop.Carts.RecordPurchaseAsync(
@@ -646,7 +646,7 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(5));
-        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId);
         PurchasedLine[] bought = [new PurchasedLine(SkuRef.Of(product, product.Sku()), 2, sale.Id)];
 
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_2", bought, false, None);
@@ -655,7 +655,7 @@ public class CartServiceTests
         var stored = (await shop.CartStore.ReadAsync("u:viewer-1", "us", None))!.Value;
         Assert.Equal(1, Assert.Single(stored.Lines).Quantity);
         Assert.Equal(4, stored.BoughtIn(sale.Id));
-        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1));
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId));
     }
 
     [Fact]
@@ -663,7 +663,7 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(2));
-        await shop.AddAsync(Shop.Viewer, product, 1);
+        await shop.AddAsync(Shop.Viewer, product, 1, streamId: sale.StreamId);
         Assert.True(await shop.Claims.TryClaimAsync(Shop.Viewer.UserId!, sale.Id, "chk_running", 2, sale.PerCustomerLimit, None));
 
         var line = (await shop.CartAsync(Shop.Viewer)).Line(product);
@@ -678,7 +678,7 @@ public class CartServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(CartSteps.Product(stock: 50), s => s.WithPerCustomerLimit(5));
-        await shop.AddAsync(Shop.Viewer, product, 3);
+        await shop.AddAsync(Shop.Viewer, product, 3, streamId: sale.StreamId);
         PurchasedLine[] bought = [new PurchasedLine(SkuRef.Of(product, product.Sku()), 1, sale.Id)];
 
         await shop.Carts.RecordPurchaseAsync(Shop.Viewer, "us", "chk_same", bought, true, None);

@@ -9,8 +9,10 @@ internal static class CartSteps
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    public static Task<CartChange> AddAsync(this Shop shop, CartOwner owner, Product product, long? quantity = 1, string skuId = "sku-1", string? market = null) =>
-        shop.Carts.AddAsync(owner, market ?? product.Market, new AddCartLineInput(product.MerchantId, product.Id, skuId, quantity, null), null, None);
+    /// <summary>Adds the SKU from <paramref name="streamId"/> (null: from no stream, so no flash sale applies: sales are stream-only).</summary>
+    public static Task<CartChange> AddAsync(
+        this Shop shop, CartOwner owner, Product product, long? quantity = 1, string skuId = "sku-1", string? market = null, string? streamId = null) =>
+        shop.Carts.AddAsync(owner, market ?? product.Market, new AddCartLineInput(product.MerchantId, product.Id, skuId, quantity, streamId), null, None);
 
     public static Task<CartView> CartAsync(this Shop shop, CartOwner owner, string market = "us") => shop.Carts.GetAsync(owner, market, None);
 

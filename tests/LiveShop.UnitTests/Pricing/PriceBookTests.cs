@@ -19,7 +19,7 @@ public class PriceBookTests
     {
         var product = Records.NewProduct(priceMinorUnits: 1999);
 
-        var price = PriceBook.Line(product, product.Sku(), 2, Now, null, 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 2, Now, null, 0);
 
         Assert.Equal(Usd(1999), price.Unit);
         Assert.Equal(Usd(1999), price.Regular);
@@ -32,7 +32,7 @@ public class PriceBookTests
     {
         var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10));
 
-        var price = PriceBook.Line(product, product.Sku(), 2, Now, Level(sale, unitsLeft: 2), 1);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 2, Now, Level(sale, unitsLeft: 2), 1);
 
         Assert.Equal(Usd(1499), price.Unit);
         Assert.Equal(Usd(1999), price.Regular);
@@ -40,12 +40,26 @@ public class PriceBookTests
         Assert.Equal(Usd(500), price.Discount);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("str_other")]
+    public void Line_ActiveSaleBoughtFromNoStreamOrAnotherStream_RegularPrice(string? streamId)
+    {
+        var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10));
+
+        var price = PriceBook.Line(product, product.Sku(), streamId, 2, Now, Level(sale, unitsLeft: 5), 0);
+
+        Assert.Equal((Usd(1999), Usd(1999)), (price.Unit, price.Regular));
+        Assert.Null(price.Sale);
+        Assert.Equal(Usd(0), price.Discount);
+    }
+
     [Fact]
     public void Line_ActiveSaleStockUnknown_AssumesTheSaleHasUnits()
     {
         var (product, _) = WithSale(startsAt: Now.AddSeconds(-10));
 
-        var price = PriceBook.Line(product, product.Sku(), 3, Now, null, 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 3, Now, null, 0);
 
         Assert.Equal(Usd(1499), price.Unit);
     }
@@ -55,7 +69,7 @@ public class PriceBookTests
     {
         var (product, _) = WithSale(startsAt: Now);
 
-        Assert.Equal(Usd(1499), PriceBook.Line(product, product.Sku(), 1, Now, null, 0).Unit);
+        Assert.Equal(Usd(1499), PriceBook.Line(product, product.Sku(), Records.StreamId, 1, Now, null, 0).Unit);
     }
 
     [Theory]
@@ -66,7 +80,7 @@ public class PriceBookTests
     {
         var (product, _) = WithSale(startsAt: Now.AddSeconds(startsInSeconds));
 
-        var price = PriceBook.Line(product, product.Sku(), 1, Now, null, 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 1, Now, null, 0);
 
         Assert.Equal(Usd(1999), price.Unit);
         Assert.Null(price.Sale);
@@ -78,7 +92,7 @@ public class PriceBookTests
         var product = Records.NewProduct();
         var sale = Records.NewSale(product, 1499, Now.AddSeconds(-10), cancelledAt: Now.AddSeconds(-5));
 
-        var price = PriceBook.Line(product.WithSales(sale), product.Sku(), 1, Now, null, 0);
+        var price = PriceBook.Line(product.WithSales(sale), product.Sku(), Records.StreamId, 1, Now, null, 0);
 
         Assert.Equal(Usd(1999), price.Unit);
     }
@@ -88,8 +102,8 @@ public class PriceBookTests
     {
         var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10));
 
-        var short1 = PriceBook.Line(product, product.Sku(), 3, Now, Level(sale, unitsLeft: 2), 0);
-        var enough = PriceBook.Line(product, product.Sku(), 2, Now, Level(sale, unitsLeft: 2), 0);
+        var short1 = PriceBook.Line(product, product.Sku(), Records.StreamId, 3, Now, Level(sale, unitsLeft: 2), 0);
+        var enough = PriceBook.Line(product, product.Sku(), Records.StreamId, 2, Now, Level(sale, unitsLeft: 2), 0);
 
         Assert.Equal(Usd(1999), short1.Unit);
         Assert.Equal(Usd(1499), enough.Unit);
@@ -100,7 +114,7 @@ public class PriceBookTests
     {
         var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10));
 
-        var price = PriceBook.Line(product, product.Sku(), 1, Now, Level(sale, unitsLeft: 0), 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 1, Now, Level(sale, unitsLeft: 0), 0);
 
         Assert.Equal(Usd(1999), price.Unit);
     }
@@ -111,7 +125,7 @@ public class PriceBookTests
         var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10));
         var otherSale = new StockLevel(2, 0, 0, 40, "fls_other");
 
-        var price = PriceBook.Line(product, product.Sku(), 3, Now, otherSale, 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 3, Now, otherSale, 0);
 
         Assert.Equal(2, otherSale.UnitsLeftIn(sale));
         Assert.Equal(Usd(1999), price.Unit);
@@ -127,7 +141,7 @@ public class PriceBookTests
     {
         var (product, _) = WithSale(startsAt: Now.AddSeconds(-10), perCustomerLimit: 3);
 
-        var price = PriceBook.Line(product, product.Sku(), quantity, Now, null, bought);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, quantity, Now, null, bought);
 
         Assert.Equal(Usd(expectedUnit), price.Unit);
     }
@@ -140,7 +154,7 @@ public class PriceBookTests
         var next = Records.NewSale(product, 1299, active.EndsAt, id: "fls_next");
         product = product.WithSales(active, next);
 
-        var price = PriceBook.Line(product, product.Sku(), 1, Now, null, 0);
+        var price = PriceBook.Line(product, product.Sku(), Records.StreamId, 1, Now, null, 0);
 
         Assert.Equal(Usd(1499), price.Unit);
         Assert.Equal(active, price.Sale);
@@ -250,7 +264,7 @@ public class PriceBookTests
     {
         var uk = MarketRegistry.Get("uk");
         var (product, sale) = WithSale(startsAt: Now.AddSeconds(-10), market: "uk");
-        var deal = PriceBook.Line(product, product.Sku(), 2, Now, Level(sale, unitsLeft: 5), 0);
+        var deal = PriceBook.Line(product, product.Sku(), Records.StreamId, 2, Now, Level(sale, unitsLeft: 5), 0);
 
         var totals = PriceBook.Total(uk, [(deal, 2), (Regular(uk, 500), 1)]);
 

@@ -380,11 +380,11 @@ public class FlashSaleServiceTests
     {
         var shop = new Shop();
         var (product, _, sale) = await shop.ActiveSaleAsync(Product());
-        Assert.Equal(999, PriceBook(await shop.ReadProductAsync(product), shop).MinorUnits);
+        Assert.Equal(999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
 
         await shop.Sales.CancelAsync(Callers.Merchant(), Shop.MerchantId, product.Id, sale.Id, None);
 
-        Assert.Equal(1999, PriceBook(await shop.ReadProductAsync(product), shop).MinorUnits);
+        Assert.Equal(1999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
     }
 
     [Fact]
@@ -478,8 +478,9 @@ public class FlashSaleServiceTests
         return (product, await shop.CreateLiveStreamAsync("us", product));
     }
 
-    private static Core.Money.Money PriceBook(Product product, Shop shop) =>
-        Core.Pricing.PriceBook.Line(product, product.Sku(), 1, shop.Clock.GetUtcNow(), null, 0).Unit;
+    /// <summary>The unit price of one unit of "sku-1" bought from <paramref name="streamId"/> now.</summary>
+    private static Core.Money.Money PriceBook(Product product, string streamId, Shop shop) =>
+        Core.Pricing.PriceBook.Line(product, product.Sku(), streamId, 1, shop.Clock.GetUtcNow(), null, 0).Unit;
 
     private static async Task RefusedAsync(Shop shop, Core.Streams.LiveStream stream, FlashSaleInputBuilder input, ErrorKind kind, string field)
     {
