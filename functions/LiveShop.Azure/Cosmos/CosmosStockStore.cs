@@ -137,10 +137,11 @@ public sealed class CosmosStockStore(Container container)
                 PatchOperation.Increment("/available", b.Delta),
             ]),
         StockChange.Restock r => (
-            $"FROM c WHERE c.sold >= {N(r.Quantity)} AND NOT IS_DEFINED(c.returns.{Key(r.ReturnId)})",
+            $"FROM c WHERE c.sold >= {N(r.Quantity)} AND NOT IS_DEFINED(c.returns.{Key(r.ReturnId)})" + (r.ToSale is null ? string.Empty : $" AND c.sale = '{Key(r.ToSale)}'"),
             [
                 PatchOperation.Increment("/sold", -r.Quantity),
                 PatchOperation.Increment("/available", r.Quantity),
+                .. r.ToSale is null ? Array.Empty<PatchOperation>() : [PatchOperation.Increment("/saleleft", r.Quantity)],
                 PatchOperation.Set($"/returns/{Key(r.ReturnId)}", r.Quantity),
             ]),
         _ => throw new ArgumentException($"Unknown stock change {change.GetType().Name}.", nameof(change)),

@@ -334,7 +334,7 @@ public sealed class CheckoutSteps(
         foreach (var line in lines)
         {
             var held = holds?.FirstOrDefault(h => h.Line == line.Line)?.Held;
-            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, holdUntil, ct);
+            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct);
             if (line.SaleId is not null)
             {
                 await claims.ReleaseAsync(start.BuyerId, line.SaleId, start.CheckoutId, ct);

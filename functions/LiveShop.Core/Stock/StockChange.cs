@@ -44,6 +44,10 @@ public abstract record StockChange
     /// </summary>
     public sealed record Rebase(long FromBasis, long ToBasis, long Delta, long Version) : StockChange;
 
-    /// <summary>Puts sold units back on sale after a refund, once per <paramref name="ReturnId"/>.</summary>
-    public sealed record Restock(string ReturnId, long Quantity) : StockChange;
+    /// <summary>
+    /// Puts sold units back on sale (after a refund, or a checkout undone after its units were sold), once per
+    /// <paramref name="ReturnId"/>; with <paramref name="ToSale"/> also back to that flash sale's units, which requires
+    /// the shard to still count that sale.
+    /// </summary>
+    public sealed record Restock(string ReturnId, long Quantity, string? ToSale = null) : StockChange;
 }

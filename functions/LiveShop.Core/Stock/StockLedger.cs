@@ -231,10 +231,14 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
 
     /// <summary>
     /// Gives back a line of a checkout that failed: holds still open are released (to the sale while the shard counts
-    /// it), units it already sold are put back on sale. With <paramref name="held"/> unknown (the reservation's answer
-    /// was lost), whatever the line holds open on any shard is released. Safe to repeat.
+    /// it), units it already sold are put back on sale (to <paramref name="saleId"/>'s units too, while the shard counts
+    /// that sale: a checkout that failed after its stock was committed must not shrink the sale). With
+    /// <paramref name="held"/> unknown (the reservation's answer was lost), whatever the line holds open on any shard is
+    /// released. Safe to repeat.
     /// </summary>
-    public async Task ReturnLineAsync(SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, DateTimeOffset expiresAt, CancellationToken ct)
+    /// <param name="saleId">The flash sale the line was reserved from, if any.</param>
+    public async Task ReturnLineAsync(
+        SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, string? saleId, DateTimeOffset expiresAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sku);
         if (held is null)
@@ -256,8 +260,14 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             }
             else if (WasCommitted(shard, holdId, expiresAt))
             {
-                // Once per hold and shard (the return id is recorded in the shard).
-                await store.TryApplyAsync(units.ShardId, new StockChange.Restock(holdId + "_undo", units.Quantity), ct);
+                // Once per hold and shard (the return id is recorded in the shard); back to the sale while the shard
+                // counts it, as a release would, else to the regular stock only.
+                var returnId = holdId + "_undo";
+                var toSale = saleId is null ? null : await store.TryApplyAsync(units.ShardId, new StockChange.Restock(returnId, units.Quantity, saleId), ct);
+                if (toSale is null)
+                {
+                    await store.TryApplyAsync(units.ShardId, new StockChange.Restock(returnId, units.Quantity), ct);
+                }
             }
         }
     }

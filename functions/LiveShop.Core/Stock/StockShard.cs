@@ -145,10 +145,11 @@ public sealed record StockShard : IDocument
                 OnHand = OnHand + b.Delta,
                 Available = Available + b.Delta,
             },
-            StockChange.Restock r when Sold >= r.Quantity && !Returns.ContainsKey(r.ReturnId) => this with
+            StockChange.Restock r when Sold >= r.Quantity && !Returns.ContainsKey(r.ReturnId) && (r.ToSale is null || r.ToSale == Sale) => this with
             {
                 Sold = Sold - r.Quantity,
                 Available = Available + r.Quantity,
+                SaleLeft = r.ToSale is null ? SaleLeft : SaleLeft + r.Quantity,
                 Returns = With(Returns, r.ReturnId, r.Quantity),
             },
             _ => null,

@@ -147,6 +147,11 @@ public abstract class StockStoreContract
             new StockChange.LoadSale("fls_a", 4, 100),               // the older one cannot come back: refused
             new StockChange.Release("h2", 2, "fls_a"),               // not the shard's sale: refused
             new StockChange.Release("h2", 2, null),
+            new StockChange.Reserve("h3", 2, 1_900_000_000, "fls_b"),
+            new StockChange.Commit("h3", 2),
+            new StockChange.Restock("h3_undo", 2, "fls_a"),          // not the shard's sale: refused
+            new StockChange.Restock("h3_undo", 2, "fls_b"),          // back to the sale
+            new StockChange.Restock("h3_undo", 2, "fls_b"),          // the same return: refused
         ],
         "release-forget" =>
         [

@@ -396,13 +396,47 @@ public class StockLedgerTests
 
         var committed = await shop.Stock.CommitAsync(holdId, reserved.Held, Expiry(shop), None);
         var partly = await LevelAsync(shop, product);
-        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, Expiry(shop), None);
-        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, Expiry(shop), None);
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, null, Expiry(shop), None);
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, null, Expiry(shop), None);
 
         Assert.False(committed);
         Assert.Equal(30 - swept.Quantity, partly.Sold);
         var level = await LevelAsync(shop, product);
         Assert.Equal((50L, 0L, 0L), (level.Available, level.Reserved, level.Sold));
+    }
+
+    [Fact]
+    public async Task ReturnLineAsync_FlashSaleLineAlreadySold_GivesItsUnitsBackToTheSaleOnce()
+    {
+        var shop = new Shop();
+        var (product, sale) = OnSale(shop, stockOnHand: 50, allotment: 5);
+        var holdId = StockLedger.HoldIdFor("c1", 0);
+        var reserved = await shop.Stock.ReserveAsync(product, product.Sku(), holdId, 2, sale, Expiry(shop), None);
+        Assert.True(await shop.Stock.CommitAsync(holdId, reserved.Held, Expiry(shop), None));
+
+        // The checkout fails after its stock was committed (the capture failed): the line is given back, twice.
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, sale.Id, Expiry(shop), None);
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, sale.Id, Expiry(shop), None);
+
+        var level = await LevelAsync(shop, product);
+        Assert.Equal((50L, 0L, 0L, 5L), (level.Available, level.Reserved, level.Sold, level.UnitsLeftIn(sale)));
+    }
+
+    [Fact]
+    public async Task ReturnLineAsync_SoldLineOfASaleTheShardNoLongerCounts_GoesBackToTheRegularStockOnly()
+    {
+        var shop = new Shop();
+        var (product, sale) = OnSale(shop, stockOnHand: 10, allotment: 5);
+        var holdId = StockLedger.HoldIdFor("c1", 0);
+        var reserved = await shop.Stock.ReserveAsync(product, product.Sku(), holdId, 2, sale, Expiry(shop), None);
+        Assert.True(await shop.Stock.CommitAsync(holdId, reserved.Held, Expiry(shop), None));
+        var shard = Assert.Single(reserved.Held).ShardId;
+        await shop.StockStore.TryApplyAsync(shard, new StockChange.LoadSale("fls_newer", 3, long.MaxValue), None);
+
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, sale.Id, Expiry(shop), None);
+
+        var stored = Assert.Single(await ShardsAsync(shop, product));
+        Assert.Equal((10L, 0L, "fls_newer", 3L), (stored.Available, stored.Sold, stored.Sale, stored.SaleLeft));
     }
 
     [Fact]
@@ -412,7 +446,7 @@ public class StockLedgerTests
         var product = Records.NewProduct(stockOnHand: 50);
         await ReserveAsync(shop, product, "c1", 30);
 
-        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor("c1", 0), null, Expiry(shop), None);
+        await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor("c1", 0), null, null, Expiry(shop), None);
 
         var level = await LevelAsync(shop, product);
         Assert.Equal((50L, 0L, 0L), (level.Available, level.Reserved, level.Sold));
@@ -669,7 +703,7 @@ public class StockLedgerTests
             shop.Clock.AdjustTime(at);
             await shop.Stock.SweepAsync(None);
             answers.Add((at, await shop.Stock.CommitAsync(holdId, reserved.Held, holdUntil, None)));
-            await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, holdUntil, None);
+            await shop.Stock.ReturnLineAsync(SkuRef.Of(product, product.Sku()), holdId, reserved.Held, null, holdUntil, None);
         }
 
         Assert.All(answers, a => Assert.False(a.Committed, $"Committed at {a.At:O}."));

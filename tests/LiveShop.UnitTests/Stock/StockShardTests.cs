@@ -299,6 +299,19 @@ public class StockShardTests
     }
 
     [Fact]
+    public void Apply_RestockToTheShardsSale_PutsTheUnitsBackInTheSaleToo()
+    {
+        var shard = Shard(onHand: 10).Apply(new StockChange.LoadSale("fls_a", 4, 1))!
+            .Apply(new StockChange.Reserve("h1", 3, Expires, "fls_a"))!.Apply(new StockChange.Commit("h1", 3))!;
+
+        var written = shard.Apply(new StockChange.Restock("r1", 2, "fls_a"));
+
+        Assert.Equal((9L, 1L, 3L), (written!.Available, written.Sold, written.SaleLeft));
+        Assert.Null(written.Apply(new StockChange.Restock("r1", 2, "fls_a")));
+        Assert.Null(shard.Apply(new StockChange.Restock("r1", 2, "fls_b")));
+    }
+
+    [Fact]
     public void Apply_RestockMoreThanSold_WritesNothing()
     {
         var shard = Shard(onHand: 10).Apply(new StockChange.Reserve("h1", 3, Expires, null))!.Apply(new StockChange.Commit("h1", 3))!;
