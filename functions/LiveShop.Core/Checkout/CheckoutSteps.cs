@@ -37,7 +37,8 @@ public sealed class CheckoutSteps(
         ArgumentNullException.ThrowIfNull(start);
         var market = MarketRegistry.Get(start.Market);
         var byId = await ProductsAsync(start, ct);
-        var found = new List<(int Line, CheckoutItem Item, Product Product, Sku Sku)>();
+        var now = clock.GetUtcNow();
+        var found = new List<(int Line, CheckoutItem Item, Product Product, Sku Sku, FlashSale? Sale)>();
         for (var i = 0; i < start.Items.Count; i++)
         {
             var item = start.Items[i];
@@ -47,20 +48,19 @@ public sealed class CheckoutSteps(
                 return Rejected(RejectionReasons.Unavailable, item.SkuId, $"SKU '{item.SkuId}' of product '{item.ProductId}' can no longer be bought in market '{start.Market}'.");
             }
 
-            found.Add((i, item, product, sku));
+            // The SKU's open sale as this line's stream sees it (a sale is stream-only), looked up once.
+            found.Add((i, item, product, sku, product.OpenSaleIn(sku.Id, item.StreamId, now)));
         }
 
-        var now = clock.GetUtcNow();
         // Stock matters to a price only while a sale of the line's stream is active (its units left); claims only where
         // such a sale is open.
         var levels = await stock.LevelsAsync(
-            found.Where(f => f.Product.OpenSaleIn(f.Sku.Id, f.Item.StreamId, now)?.PhaseAt(now) == FlashSalePhase.Active).Select(f => (f.Product, f.Sku)).ToList(), ct);
-        var saleIds = found.Select(f => f.Product.OpenSaleIn(f.Sku.Id, f.Item.StreamId, now)?.Id).OfType<string>().Distinct().ToList();
+            found.Where(f => f.Sale?.PhaseAt(now) == FlashSalePhase.Active).Select(f => (f.Product, f.Sku)).ToList(), ct);
+        var saleIds = found.Select(f => f.Sale?.Id).OfType<string>().Distinct().ToList();
         var taken = await claims.TakenAsync(start.BuyerId, saleIds, ct);
         var lines = new List<PricedLine>();
-        foreach (var (line, item, product, sku) in found)
+        foreach (var (line, item, product, sku, sale) in found)
         {
-            var sale = product.OpenSaleIn(sku.Id, item.StreamId, now);
             var price = PriceBook.Line(product, sku, item.StreamId, item.Quantity, now, levels.GetValueOrDefault(SkuRef.Of(product, sku)), sale is null ? 0 : taken.GetValueOrDefault(sale.Id));
             lines.Add(new PricedLine(line, item, product.Title, sku.Attributes, price.Unit, price.Regular, price.Sale?.Id));
         }
