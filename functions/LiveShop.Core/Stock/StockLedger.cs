@@ -260,14 +260,8 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
             }
             else if (WasCommitted(shard, holdId, expiresAt))
             {
-                // Once per hold and shard (the return id is recorded in the shard); back to the sale while the shard
-                // counts it, as a release would, else to the regular stock only.
-                var returnId = holdId + "_undo";
-                var toSale = saleId is null ? null : await store.TryApplyAsync(units.ShardId, new StockChange.Restock(returnId, units.Quantity, saleId), ct);
-                if (toSale is null)
-                {
-                    await store.TryApplyAsync(units.ShardId, new StockChange.Restock(returnId, units.Quantity), ct);
-                }
+                // Once per hold and shard (the return id is recorded in the shard); to the sale as a release would.
+                await GiveBackAsync(units.ShardId, saleId, toSale => new StockChange.Restock(holdId + "_undo", units.Quantity, toSale), ct);
             }
         }
     }
@@ -334,10 +328,17 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// <summary>Releases an open hold; returns the shard as written, or null when the hold was no longer open (safe to repeat).</summary>
     private async Task<StockShard?> ReleaseHoldAsync(string shardId, string holdId, StockHold hold, CancellationToken ct)
     {
-        // Back to the sale while the shard still counts it; otherwise (the sale was replaced) to the regular stock only.
-        var toSale = hold.Sale is null ? null : await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, hold.Sale), ct);
-        return toSale ?? await store.TryApplyAsync(shardId, new StockChange.Release(holdId, hold.Quantity, null), ct);
+        return await GiveBackAsync(shardId, hold.Sale, toSale => new StockChange.Release(holdId, hold.Quantity, toSale), ct);
     }
+
+    /// <summary>
+    /// Applies a change that gives units back (<paramref name="change"/> of the sale to give them to, or null): to the
+    /// sale's units too while the shard still counts <paramref name="saleId"/>, otherwise (no sale, or it was replaced)
+    /// to the regular stock only. Returns the shard as written, or null when neither applied.
+    /// </summary>
+    private async Task<StockShard?> GiveBackAsync(string shardId, string? saleId, Func<string?, StockChange> change, CancellationToken ct) =>
+        (saleId is null ? null : await store.TryApplyAsync(shardId, change(saleId), ct))
+        ?? await store.TryApplyAsync(shardId, change(null), ct);
 
     /// <summary>
     /// The SKU's shards by index, created on first use from the declared units, moved to the currently declared total,
