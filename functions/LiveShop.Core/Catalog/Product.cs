@@ -35,8 +35,7 @@ public sealed record Product(
     /// The sale of the SKU that is not over at <paramref name="now"/>, if any: the active one, else the next upcoming one
     /// (a SKU's sales never overlap, but the next one can be scheduled while one runs).
     /// </summary>
-    public FlashSale? OpenSale(string skuId, DateTimeOffset now) =>
-        Sales.Where(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended).MinBy(s => s.StartsAt);
+    public FlashSale? OpenSale(string skuId, DateTimeOffset now) => OpenSales(skuId, now).MinBy(s => s.StartsAt);
 
     /// <summary>
     /// The SKU's open sale as a buyer from <paramref name="streamId"/> sees it: a LIVE flash sale is stream-only, so its
@@ -49,7 +48,11 @@ public sealed record Product(
     public FlashSale? OpenSaleIn(string skuId, string? streamId, DateTimeOffset now) =>
         streamId is null
             ? null
-            : Sales.Where(s => s.SkuId == skuId && s.StreamId == streamId && s.PhaseAt(now) != FlashSalePhase.Ended).MinBy(s => s.StartsAt);
+            : OpenSales(skuId, now).Where(s => s.StreamId == streamId).MinBy(s => s.StartsAt);
+
+    /// <summary>The SKU's sales not over at <paramref name="now"/> (active or upcoming).</summary>
+    private IEnumerable<FlashSale> OpenSales(string skuId, DateTimeOffset now) =>
+        Sales.Where(s => s.SkuId == skuId && s.PhaseAt(now) != FlashSalePhase.Ended);
 }
 
 /// <summary>A variant of a product (size, colour...) with its own price and stock on hand.</summary>
