@@ -10,6 +10,7 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Payments;
+using LiveShop.LocalRunner.LocalSignalR;
 using LiveShop.Payments;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,6 +43,9 @@ public static class LocalRunnerApp
                 [SettingNames.AuthDevSigningKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SettingNames.PaymentProvider] = PaymentProviders.Simulated,
                 [SettingNames.PaymentWebhookSecret] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+                // The SignalR stand-in's key (random per start); SignalR:Endpoint defaults to this runner's URL + /signalr.
+                [SettingNames.SignalRAccessKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SeedSetting] = "true",
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -58,6 +62,7 @@ public static class LocalRunnerApp
         }
 
         builder.Services.AddLiveShop(builder.Configuration);
+        builder.Services.AddLocalSignalR();
         var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
         WebApplication? built = null;
         var durable = DurableFunctions.Discover(assembly);
@@ -75,6 +80,9 @@ public static class LocalRunnerApp
 
         var app = builder.Build();
         built = app;
+        LocalSignalREndpoints.UseRunnerAddressWhenUnset(app);
+        app.UseWebSockets();
+        app.MapLocalSignalR();
         var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);

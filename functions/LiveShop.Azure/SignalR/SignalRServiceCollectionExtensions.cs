@@ -41,7 +41,9 @@ public static class SignalRServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SignalRService)),
             sp.GetRequiredService<SignalROptions>(),
             string.IsNullOrEmpty(sp.GetRequiredService<SignalROptions>().AccessKey) ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned) : (TokenCredential?)null,
-            sp.GetRequiredService<TimeProvider>()));
+
+            // Tokens are checked on the service's clock, which is real time (whatever clock the app's rules run on).
+            TimeProvider.System));
         services.AddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<SignalRService>());
         services.AddSingleton<ILiveAccess>(sp => sp.GetRequiredService<SignalRService>());
         return services;
