@@ -55,7 +55,7 @@ public sealed class SlotCoalescer(ILiveStore store, TimeProvider clock, ILogger<
         Track(DeferAsync(streamId, key, slot + 1, window, send));
     }
 
-    /// <summary>Completes once every send started so far has finished (tests and benchmarks).</summary>
+    /// <summary>Completes once every send started so far has finished, deferred ones included (so only once their slot came).</summary>
     public async Task IdleAsync()
     {
         while (!_running.IsEmpty)

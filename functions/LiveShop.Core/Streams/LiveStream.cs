@@ -36,7 +36,7 @@ public sealed record LiveStream(
     /// </summary>
     public PinEvent? LastPinEvent { get; init; }
 
-    /// <summary>Pins a product of the showcase (replacing any pin) while the stream is live.</summary>
+    /// <summary>Pins a product of the showcase (replacing any pin) while the stream is live; this same stream when it is pinned already.</summary>
     public LiveStream Pinned(string productId, string? skuId, DateTimeOffset now)
     {
         if (Status != StreamStatus.Live)

@@ -120,7 +120,7 @@ public sealed class StreamService(
         }
 
         await SavePinHistoryAsync(stream.Value, ct);
-        return await UpdateAsync(caller, streamId, ifMatch, s => s.Pinned(productId, skuId, clock.GetUtcNow()), ct, stream);
+        return await UpdateAsync(caller, streamId, ifMatch, s => s.Pinned(productId, skuId, clock.GetUtcNow()) is var pinned && ReferenceEquals(pinned, s) ? null : pinned, ct, stream);
     }
 
     /// <summary>Unpins the pinned product; nothing pinned is nothing to do (repeating it is harmless).</summary>
