@@ -43,3 +43,13 @@ public static class LiveClaims
     /// <summary>"true" when the connection is the stream's own merchant (it also gets the host stats).</summary>
     public const string Host = "liveshop.host";
 }
+
+/// <summary>The service's upstream events the app handles (infra/ subscribes the upstream to exactly these).</summary>
+public static class LiveUpstreamEvents
+{
+    public const string Category = "connections";
+    public const string Connected = "connected";
+    public const string Disconnected = "disconnected";
+
+    public static IReadOnlyList<string> All { get; } = [Connected, Disconnected];
+}

@@ -108,13 +108,14 @@ public sealed class LiveNotifier(
     {
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(sale);
-        return SafelyAsync($"sale {sale.Id}", ct => SendSkuAsync(sale.StreamId, product, sale.SkuId, ct));
+        return SafelyAsync($"sale {sale.Id}", ct => coalescer.SendNowAsync(
+            sale.StreamId, SkuKey(product.Id, sale.SkuId), StockWindow, token => SendSkuAsync(sale.StreamId, product, sale.SkuId, token)));
     }
 
     public void StockChanged(string streamId, SkuRef sku)
     {
         ArgumentNullException.ThrowIfNull(sku);
-        coalescer.Touch(streamId, $"sku.{sku.ProductId}.{sku.SkuId}", StockWindow, async ct =>
+        coalescer.Touch(streamId, SkuKey(sku.ProductId, sku.SkuId), StockWindow, async ct =>
         {
             if ((await products.ReadAsync(sku.MerchantId, sku.ProductId, ct))?.Value is { } product)
             {
@@ -193,6 +194,8 @@ public sealed class LiveNotifier(
         await SendAsync(LiveGroups.Stream(streamId), LiveMethods.StockChanged,
             new StockChangedMessage(streamId, await NextAsync(streamId, ct), product.Id, sku.Id, level.Available, level.Available <= 0), ct);
     }
+
+    private static string SkuKey(string productId, string skuId) => $"sku.{productId}.{skuId}";
 
     /// <summary>The SKU's latest sale of the stream (to tell its end), when none is open.</summary>
     private static FlashSale? LastSaleIn(Product product, string skuId, string streamId) =>

@@ -55,6 +55,24 @@ public sealed class SlotCoalescer(ILiveStore store, TimeProvider clock, ILogger<
         Track(DeferAsync(streamId, key, slot + 1, window, send));
     }
 
+    /// <summary>
+    /// Sends <paramref name="key"/>'s message now, whatever the slot (a change that must always be sent: a sale's start or
+    /// end), and takes the slot if it is free, so a coalesced update of the same slot waits for the next one.
+    /// </summary>
+    public async Task SendNowAsync(string streamId, string key, TimeSpan window, Func<CancellationToken, Task> send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var slot = SlotOf(clock.GetUtcNow(), window);
+        var entry = _entries.GetOrAdd((streamId, key), _ => new Entry());
+        lock (entry)
+        {
+            entry.AttemptedSlot = Math.Max(entry.AttemptedSlot, slot);
+        }
+
+        await store.TryClaimSlotAsync(streamId, key, slot, ClaimTtlSeconds, CancellationToken.None);
+        await send(CancellationToken.None);
+    }
+
     /// <summary>Completes once every send started so far has finished, deferred ones included (so only once their slot came).</summary>
     public async Task IdleAsync()
     {

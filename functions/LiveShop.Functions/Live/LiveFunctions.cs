@@ -55,13 +55,13 @@ public sealed class LiveFunctions(HttpEndpoint endpoint, LiveConnections connect
             var name = request.Headers[EventHeader].ToString();
             switch ((category, name))
             {
-                case ("connections", "connected"):
+                case (LiveUpstreamEvents.Category, LiveUpstreamEvents.Connected):
                     await connections.ConnectedAsync(connectionId, request.Headers[UserIdHeader].ToString() is { Length: > 0 } user ? user : null, claims, ct);
                     break;
-                case ("connections", "disconnected"):
+                case (LiveUpstreamEvents.Category, LiveUpstreamEvents.Disconnected):
                     await connections.DisconnectedAsync(connectionId, claims, ct);
                     break;
-                case ("connections", _):
+                case (LiveUpstreamEvents.Category, _):
                     throw LiveShopException.BadRequest("Unknown event", $"Connection event '{name}' is not one this app handles (connected, disconnected).");
                 default:
                     // Clients are listen-only: messages they send are not handled.

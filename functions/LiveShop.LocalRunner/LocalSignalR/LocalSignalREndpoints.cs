@@ -130,6 +130,7 @@ public static class LocalSignalREndpoints
             return Results.BadRequest();
         }
 
+        context.RequestServices.GetRequiredService<LocalSignalRService>().CountSend(payload.Target);
         await clients.SendCoreAsync(payload.Target, payload.Arguments?.Cast<object?>().ToArray() ?? [], context.RequestAborted);
         return Results.Accepted();
     }

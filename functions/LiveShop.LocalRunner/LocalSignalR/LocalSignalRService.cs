@@ -28,6 +28,7 @@ public sealed class LocalSignalRService(IConfiguration configuration, IServer se
 
     private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Connection, string Group), TaskCompletionSource> _joins = new();
+    private readonly ConcurrentDictionary<string, long> _sendsByMethod = new(StringComparer.Ordinal);
     private long _restCalls;
     private long _sends;
 
@@ -39,6 +40,9 @@ public sealed class LocalSignalRService(IConfiguration configuration, IServer se
 
     /// <summary>Of those, sends (to a group, user, connection or everyone).</summary>
     public long Sends => Interlocked.Read(ref _sends);
+
+    /// <summary>Sends (REST calls) of one client method, e.g. "pinned".</summary>
+    public long SendsOf(string method) => _sendsByMethod.GetValueOrDefault(method);
 
     public string Hub => PlatformDefinitions.SignalRHub.ToLowerInvariant();
 
@@ -66,6 +70,8 @@ public sealed class LocalSignalRService(IConfiguration configuration, IServer se
 
         return joined.Task;
     }
+
+    internal void CountSend(string method) => _sendsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
 
     internal void CountRest(bool send)
     {
