@@ -30,6 +30,17 @@ public sealed partial class SettingsDocumentationTests
         Assert.Equal(SettingNames.All.Order(), documented);
     }
 
+    [Fact]
+    public void ReadmeRealTimeContract_ListsEveryClientMethod_AndNothingElse()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf("## Real-time contract", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var documented = MethodRow().Matches(section).Select(m => m.Groups[1].Value).Order();
+
+        Assert.Equal(Core.Live.LiveMethods.All.Order(), documented);
+    }
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -43,4 +54,7 @@ public sealed partial class SettingsDocumentationTests
 
     [GeneratedRegex(@"^\| `([A-Za-z]+:[A-Za-z]+)` \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();
+
+    [GeneratedRegex(@"^\| `([a-zA-Z]+)` \| (?:stream|host only|the buyer only) \|", RegexOptions.Multiline)]
+    private static partial Regex MethodRow();
 }
