@@ -138,9 +138,7 @@ public static class LocalRunnerApp
         }
 
         var webhook = payments.CompleteAction(paymentId, outcome != "fail");
-        var self = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
-        using var client = new HttpClient { BaseAddress = new Uri(self.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)) };
+        using var client = new HttpClient { BaseAddress = SelfAddress(context.RequestServices.GetRequiredService<IServer>()) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/{HostJson.Prefix}/{Routes.PaymentWebhooks}")
         {
             Content = new StringContent(webhook.Body, System.Text.Encoding.UTF8, "application/json"),
@@ -149,6 +147,16 @@ public static class LocalRunnerApp
         using var delivered = await client.SendAsync(request, context.RequestAborted);
         var answer = await delivered.Content.ReadAsStringAsync(context.RequestAborted);
         return TypedResults.Ok(new { paymentId, outcome = outcome == "fail" ? "failed" : "succeeded", webhookStatus = (int)delivered.StatusCode, webhookAnswer = answer });
+    }
+
+    /// <summary>Where the runner listens, as a URL it can call itself at (HTTP preferred; a wildcard host is loopback).</summary>
+    public static Uri SelfAddress(IServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses
+            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
+        return new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
     }
 
     /// <summary>POST /dev/token {"role":"merchant","merchantId":"m1","subject":"u1"}: a signed development token.</summary>

@@ -7,7 +7,6 @@ using LiveShop.Core.Storage;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Live;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -174,7 +173,7 @@ public sealed class LocalSignalRService(IConfiguration configuration, IServer se
         try
         {
             using var client = http.CreateClient(nameof(LocalSignalRService));
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(SelfAddress(), $"/{HostJson.Prefix}/{Routes.LiveUpstream}"))
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(LocalRunnerApp.SelfAddress(server), $"/{HostJson.Prefix}/{Routes.LiveUpstream}"))
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
             };
@@ -208,14 +207,6 @@ public sealed class LocalSignalRService(IConfiguration configuration, IServer se
     /// <summary>The claims the app put in the token, less the token's own and the service's system claims.</summary>
     private static IEnumerable<Claim> CustomClaims(ClaimsPrincipal? user) =>
         user?.Claims.Where(c => c.Type is not ("aud" or "exp" or "nbf" or "iat" or "iss" or "nameid") && !c.Type.StartsWith("asrs.s.", StringComparison.Ordinal)) ?? [];
-
-    private Uri SelfAddress()
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses
-            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
-        return new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
-    }
 
     private sealed record LocalConnection(string? UserId, ClaimsPrincipal? User)
     {
