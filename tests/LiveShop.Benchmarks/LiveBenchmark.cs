@@ -57,13 +57,14 @@ public static class LiveBenchmark
 
             """));
 
-        var pinOk = await PinFanOutAsync(runner, http, options, ct);
-        var saleOk = await FlashSaleAsync(runner, http, options, ct);
+        // Figures, not a gate: a target not met is printed as such, and the exit code stays 0.
+        await PinFanOutAsync(runner, http, options, ct);
+        await FlashSaleAsync(runner, http, options, ct);
         await runner.StopAsync(CancellationToken.None);
-        return pinOk && saleOk ? 0 : 1;
+        return 0;
     }
 
-    private static async Task<bool> PinFanOutAsync(WebApplication runner, HttpClient http, LiveOptions options, CancellationToken ct)
+    private static async Task PinFanOutAsync(WebApplication runner, HttpClient http, LiveOptions options, CancellationToken ct)
     {
         var service = runner.Services.GetRequiredService<LocalSignalRService>();
         var (stream, products) = await LiveStreamAsync(runner, 2, 100, ct);
@@ -130,10 +131,9 @@ public static class LiveBenchmark
 
             """));
         await DisposeAllAsync(clients);
-        return p99 <= 250 && lost == 0 && restPerPin.All(r => r == 1);
     }
 
-    private static async Task<bool> FlashSaleAsync(WebApplication runner, HttpClient http, LiveOptions options, CancellationToken ct)
+    private static async Task FlashSaleAsync(WebApplication runner, HttpClient http, LiveOptions options, CancellationToken ct)
     {
         var service = runner.Services.GetRequiredService<LocalSignalRService>();
         var (stream, products) = await LiveStreamAsync(runner, 1, options.Units, ct);
@@ -197,7 +197,6 @@ public static class LiveBenchmark
 
             """));
         await DisposeAllAsync(clients);
-        return perSecond.Max() <= 2 && matching == options.Watchers;
     }
 
     /// <summary>A live stream of the benchmark merchant with <paramref name="count"/> products in its showcase.</summary>
