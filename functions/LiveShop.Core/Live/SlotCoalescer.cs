@@ -23,6 +23,9 @@ public sealed class SlotCoalescer(ILiveStore store, TimeProvider clock, ILogger<
     /// <summary>How long a slot's claim is kept (past any slot's end).</summary>
     public const int ClaimTtlSeconds = 60;
 
+    /// <summary>Past this many keys remembered, touching prunes those whose last slot is over (the claims still hold).</summary>
+    public const int EntriesKept = 10_000;
+
     private readonly ConcurrentDictionary<(string Stream, string Key), Entry> _entries = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
@@ -34,6 +37,11 @@ public sealed class SlotCoalescer(ILiveStore store, TimeProvider clock, ILogger<
     {
         ArgumentNullException.ThrowIfNull(send);
         var slot = SlotOf(clock.GetUtcNow(), window);
+        if (_entries.Count > EntriesKept)
+        {
+            Prune(slot);
+        }
+
         var entry = _entries.GetOrAdd((streamId, key), _ => new Entry());
         lock (entry)
         {
@@ -83,6 +91,27 @@ public sealed class SlotCoalescer(ILiveStore store, TimeProvider clock, ILogger<
     }
 
     public static long SlotOf(DateTimeOffset time, TimeSpan window) => time.UtcTicks / window.Ticks;
+
+    /// <summary>How many keys this instance remembers (for tests).</summary>
+    internal int EntryCount => _entries.Count;
+
+    /// <summary>
+    /// Forgets keys with nothing deferred whose last attempt was before <paramref name="slot"/>: a touch of a forgotten key
+    /// attempts its slot again, and the live store's claim still allows one send per slot.
+    /// </summary>
+    private void Prune(long slot)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            lock (entry)
+            {
+                if (!entry.Deferred && entry.AttemptedSlot < slot)
+                {
+                    _entries.TryRemove(KeyValuePair.Create(key, entry));
+                }
+            }
+        }
+    }
 
     private async Task AttemptAsync(string streamId, string key, long slot, TimeSpan window, Func<CancellationToken, Task> send, bool deferOnLoss)
     {

@@ -1,3 +1,4 @@
+using LiveShop.Core.Live;
 using LiveShop.UnitTests.Builders;
 
 namespace LiveShop.UnitTests.Live;
@@ -82,6 +83,29 @@ public sealed class SlotCoalescerTests
         await _rig.Coalescer.IdleAsync();
 
         Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task Touch_PastTheKeysKept_ForgetsKeysWhoseSlotIsOver_AndStillSendsOncePerSlot()
+    {
+        var sent = 0;
+        Task Send(CancellationToken _)
+        {
+            sent++;
+            return Task.CompletedTask;
+        }
+
+        for (var i = 0; i <= SlotCoalescer.EntriesKept; i++)
+        {
+            _rig.Coalescer.Touch("str_1", $"sku.{i}", Window, Send);
+        }
+
+        await _rig.NextSlotAsync(Window);
+        _rig.Coalescer.Touch("str_1", "sku.0", Window, Send);
+        _rig.Coalescer.Touch("str_1", "sku.0", Window, Send);
+
+        Assert.Equal(1, _rig.Coalescer.EntryCount);
+        Assert.Equal(SlotCoalescer.EntriesKept + 2, sent);
     }
 
     private static Task Add(List<string> sent, string what)
