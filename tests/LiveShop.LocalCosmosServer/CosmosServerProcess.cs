@@ -14,7 +14,6 @@ public sealed class CosmosServerProcess : IAsyncDisposable
     /// <summary>Any well-formed key works: the local server does not check signatures.</summary>
     public const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
 
@@ -33,12 +32,8 @@ public sealed class CosmosServerProcess : IAsyncDisposable
     public static async Task<CosmosServerProcess> StartAsync()
     {
         var directory = ServerDirectory();
-        if (!File.Exists(Path.Combine(directory, "node_modules", "@vercel", "cosmosdb-server", "package.json")))
-        {
-            await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], directory, InstallTimeout);
-        }
-
-        var process = Start("node", ["launcher.js", "0"], directory);
+        await ChildProcess.EnsureNpmPackagesAsync(directory, Path.Combine("@vercel", "cosmosdb-server", "package.json"));
+        var process = ChildProcess.Start("node", ["launcher.js", "0"], directory);
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
@@ -73,7 +68,7 @@ public sealed class CosmosServerProcess : IAsyncDisposable
                 return;
             }
 
-            using (var term = Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], Environment.CurrentDirectory))
+            using (var term = ChildProcess.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], Environment.CurrentDirectory))
             {
                 await term.WaitForExitAsync();
             }
@@ -89,31 +84,6 @@ public sealed class CosmosServerProcess : IAsyncDisposable
                 await process.WaitForExitAsync();
             }
         }
-    }
-
-    private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, string directory, TimeSpan timeout)
-    {
-        using var process = Start(fileName, arguments, directory);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({process.ExitCode}) in {directory}:\n{await output}\n{await error}");
-        }
-    }
-
-    private static Process Start(string fileName, IReadOnlyList<string> arguments, string directory)
-    {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
     }
 
     private static string ServerDirectory() =>
