@@ -5,6 +5,7 @@ using System.Text.Json;
 using LiveShop.Core.Live;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Http;
+using LiveShop.LocalCosmosServer;
 using LiveShop.LocalRunner.LocalSignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,8 +18,6 @@ namespace LiveShop.EndToEndTests;
 [Collection(LiveRunnerCollection.Name)]
 public sealed class JsLiveClientTests(RunnerFixture runner)
 {
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
-
     [Fact]
     public async Task JavaScriptClient_NegotiatesWithTheApp_AndReceivesThePinCard()
     {
@@ -65,16 +64,8 @@ public sealed class JsLiveClientTests(RunnerFixture runner)
         public static async Task<JsClient> StartAsync(Uri url, string token)
         {
             var directory = typeof(JsLiveClientTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "JsClientDirectory").Value!;
-            if (!File.Exists(Path.Combine(directory, "node_modules", "@microsoft", "signalr", "package.json")))
-            {
-                using var install = Start("npm", ["ci", "--no-audit", "--no-fund"], directory);
-                install.BeginOutputReadLine();
-                install.BeginErrorReadLine();
-                await install.WaitForExitAsync().WaitAsync(InstallTimeout);
-                Assert.Equal(0, install.ExitCode);
-            }
-
-            return new JsClient(Start("node", ["client.mjs", url.AbsoluteUri, token], directory));
+            await ChildProcess.EnsureNpmPackagesAsync(directory, Path.Combine("@microsoft", "signalr", "package.json"));
+            return new JsClient(ChildProcess.Start("node", ["client.mjs", url.AbsoluteUri, token], directory));
         }
 
         /// <summary>The first line of <paramref name="name"/> (printed or to come); fails after a generous timeout.</summary>
@@ -102,29 +93,11 @@ public sealed class JsLiveClientTests(RunnerFixture runner)
         {
             using (_process)
             {
-                _process.StandardInput.Close();
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                try
-                {
-                    await _process.WaitForExitAsync(grace.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill();
-                }
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
             }
 
             _arrived.Dispose();
         }
-
-        private static Process Start(string fileName, IReadOnlyList<string> arguments, string directory) =>
-            Process.Start(new ProcessStartInfo(fileName, arguments)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            }) ?? throw new InvalidOperationException($"Could not start {fileName}.");
     }
 }

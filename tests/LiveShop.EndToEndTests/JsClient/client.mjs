@@ -1,7 +1,7 @@
 // A viewer app's live connection with the official JavaScript client, as the end-to-end tests run it under Node:
 //   node client.mjs <base>/api/streams/<streamId> [bearer token]
 // Prints one JSON line per event: {"event":"connected","connectionId":...}, then {"event":"<method>","message":{...}}
-// for every client method of the contract. Stops when stdin closes.
+// for every client method of the contract, until the test ends the process.
 import * as signalR from "@microsoft/signalr";
 
 const [url, token] = process.argv.slice(2);
@@ -23,9 +23,3 @@ try {
   print({ event: "failed", error: String(error) });
   process.exit(1);
 }
-
-process.stdin.resume();
-process.stdin.on("end", async () => {
-  await connection.stop();
-  process.exit(0);
-});
