@@ -106,7 +106,8 @@ public sealed class CosmosLiveStore : ILiveStore
         ArgumentNullException.ThrowIfNull(sale);
         return CreateIfAbsentAsync(
             _sales,
-            new StreamSaleDocument(LiveDocuments.SaleId(sale.OrderId), sale.StreamId, "sale", sale.OrderId, sale.Units, sale.GmvMinorUnits, sale.Currency, sale.PaidAt),
+            new StreamSaleDocument(
+                LiveDocuments.SaleId(sale.OrderId), sale.StreamId, "sale", sale.OrderId, sale.Units, sale.GmvMinorUnits, sale.Currency, sale.PaidAt),
             cancellationToken);
     }
 

@@ -13,7 +13,10 @@ public sealed class CosmosStreamStore(Container container)
     {
     }
 
-    /// <summary>A query across partitions (streams are partitioned by id) on the indexed merchantId and pin.productId; run when a product is archived.</summary>
+    /// <summary>
+    /// A query across partitions (streams are partitioned by id) on the indexed merchantId and pin.productId; run when a
+    /// product is archived.
+    /// </summary>
     public async Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken)
     {
         var query = new QueryDefinition("SELECT * FROM c WHERE c.merchantId = @merchant AND c.pin.productId = @product")

@@ -20,7 +20,8 @@ namespace LiveShop.Azure.SignalR;
 /// </summary>
 /// <param name="http">A client whose handler retries transient failures (see the app's wiring).</param>
 /// <param name="credential">The app's identity; used when <see cref="SignalROptions.AccessKey"/> is empty.</param>
-public sealed class SignalRService(HttpClient http, SignalROptions options, TokenCredential? credential, TimeProvider clock) : ILiveBroadcaster, ILiveAccess, IDisposable
+public sealed class SignalRService(HttpClient http, SignalROptions options, TokenCredential? credential, TimeProvider clock)
+    : ILiveBroadcaster, ILiveAccess, IDisposable
 {
     /// <summary>The service's error code of a 404 that means "no such connection" (and the like).</summary>
     public const string ErrorCodeHeader = "x-ms-error-code";
@@ -42,7 +43,8 @@ public sealed class SignalRService(HttpClient http, SignalROptions options, Toke
 
     public async Task<bool> AddToGroupAsync(string connectionId, string group, CancellationToken cancellationToken)
     {
-        using var response = await CallAsync(HttpMethod.Put, $"groups/{Uri.EscapeDataString(group)}/connections/{Uri.EscapeDataString(connectionId)}", null, cancellationToken);
+        var path = $"groups/{Uri.EscapeDataString(group)}/connections/{Uri.EscapeDataString(connectionId)}";
+        using var response = await CallAsync(HttpMethod.Put, path, null, cancellationToken);
         return response.StatusCode != HttpStatusCode.NotFound && Fail(response);
     }
 
@@ -126,7 +128,8 @@ public sealed class SignalRService(HttpClient http, SignalROptions options, Toke
 
         var code = response.Headers.TryGetValues(ErrorCodeHeader, out var values) ? string.Join(",", values) : "none";
         throw new HttpRequestException(
-            $"SignalR Service answered {(int)response.StatusCode} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} (error code {code}).",
+            $"SignalR Service answered {(int)response.StatusCode} to {response.RequestMessage?.Method} "
+            + $"{response.RequestMessage?.RequestUri?.AbsolutePath} (error code {code}).",
             null,
             response.StatusCode);
     }
@@ -185,11 +188,13 @@ public sealed class SignalRService(HttpClient http, SignalROptions options, Toke
                 return again;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.BaseUri, $"api/auth/accessKey?api-version={SignalROptions.AuthApiVersion}"));
+            var url = new Uri(options.BaseUri, $"api/auth/accessKey?api-version={SignalROptions.AuthApiVersion}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await EntraTokenAsync(ct)).Token);
             using var response = await http.SendAsync(request, ct);
             Fail(response);
-            var body = await response.Content.ReadFromJsonAsync<IssuedKey>(Json, ct) ?? throw new InvalidOperationException("SignalR Service issued no access key.");
+            var body = await response.Content.ReadFromJsonAsync<IssuedKey>(Json, ct)
+                ?? throw new InvalidOperationException("SignalR Service issued no access key.");
             var key = new SigningKey(body.KeyId, body.AccessKey) { FetchedAt = clock.GetUtcNow() };
             Volatile.Write(ref _issuedKey, key);
             return key;

@@ -40,7 +40,9 @@ public static class SignalRServiceCollectionExtensions
         services.AddSingleton(sp => new SignalRService(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SignalRService)),
             sp.GetRequiredService<SignalROptions>(),
-            string.IsNullOrEmpty(sp.GetRequiredService<SignalROptions>().AccessKey) ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned) : (TokenCredential?)null,
+            string.IsNullOrEmpty(sp.GetRequiredService<SignalROptions>().AccessKey)
+                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+                : (TokenCredential?)null,
 
             // Tokens are checked on the service's clock, which is real time (whatever clock the app's rules run on).
             TimeProvider.System));

@@ -14,7 +14,13 @@ namespace LiveShop.Core.Live;
 /// it still has, removing the others), so the count heals by itself.
 /// </summary>
 public sealed class LiveConnections(
-    IStreamStore streams, ILiveAccess access, ILiveBroadcaster broadcaster, ILiveStore store, ILiveEvents live, TimeProvider clock, ILogger<LiveConnections> logger)
+    IStreamStore streams,
+    ILiveAccess access,
+    ILiveBroadcaster broadcaster,
+    ILiveStore store,
+    ILiveEvents live,
+    TimeProvider clock,
+    ILogger<LiveConnections> logger)
 {
     /// <summary>A presence not renewed for this long no longer counts (and the live store drops it).</summary>
     public static readonly TimeSpan PresenceLifetime = TimeSpan.FromMinutes(10);
@@ -49,7 +55,8 @@ public sealed class LiveConnections(
         ArgumentNullException.ThrowIfNull(claims);
         if (!claims.TryGetValue(LiveClaims.Stream, out var streamId) || !Validation.Identifiers.IsValid(streamId))
         {
-            throw LiveShopException.BadRequest("No stream", $"The connection's claims name no stream ({LiveClaims.Stream}); it did not negotiate with this app.");
+            throw LiveShopException.BadRequest(
+                "No stream", $"The connection's claims name no stream ({LiveClaims.Stream}); it did not negotiate with this app.");
         }
 
         var host = claims.TryGetValue(LiveClaims.Host, out var flag) && flag == "true";

@@ -58,15 +58,16 @@ public sealed record PresenceDocument(
 }
 
 /// <summary>A paid order's purchase from a stream (counted once: its id is the order's).</summary>
-public sealed record StreamSaleDocument(string Id, string StreamId, string Kind, string OrderId, long Units, long Gmv, string Currency, DateTimeOffset PaidAt) : IDocument
+public sealed record StreamSaleDocument(
+    string Id, string StreamId, string Kind, string OrderId, long Units, long Gmv, string Currency, DateTimeOffset PaidAt) : IDocument
 {
     [JsonIgnore]
     public string PartitionKey => StreamId;
 }
 
 /// <summary>One entry of a stream's pin history.</summary>
-public sealed record PinDocument(string Id, string StreamId, string Kind, long Revision, string Action, string ProductId, string? SkuId, DateTimeOffset At, string? Reason)
-    : IDocument
+public sealed record PinDocument(
+    string Id, string StreamId, string Kind, long Revision, string Action, string ProductId, string? SkuId, DateTimeOffset At, string? Reason) : IDocument
 {
     [JsonIgnore]
     public string PartitionKey => StreamId;
@@ -74,7 +75,9 @@ public sealed record PinDocument(string Id, string StreamId, string Kind, long R
     public static PinDocument From(string streamId, PinEvent pinEvent)
     {
         ArgumentNullException.ThrowIfNull(pinEvent);
-        return new(LiveDocuments.PinId(pinEvent.Revision), streamId, "pin", pinEvent.Revision, pinEvent.Action, pinEvent.ProductId, pinEvent.SkuId, pinEvent.At, pinEvent.Reason);
+        return new(
+            LiveDocuments.PinId(pinEvent.Revision), streamId, "pin", pinEvent.Revision, pinEvent.Action, pinEvent.ProductId, pinEvent.SkuId, pinEvent.At,
+            pinEvent.Reason);
     }
 
     public PinEvent ToEvent() => new(Revision, Action, ProductId, SkuId, At, Reason);

@@ -33,7 +33,8 @@ public sealed record PinnedMessage(
     DateTimeOffset PinnedAt) : ILiveMessage;
 
 /// <summary>The flash sale on a pin card.</summary>
-public sealed record PinnedSale(string SaleId, MoneyView DealPrice, string State, string? EndedReason, long UnitsLeft, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+public sealed record PinnedSale(
+    string SaleId, MoneyView DealPrice, string State, string? EndedReason, long UnitsLeft, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
 /// <summary><see cref="LiveMethods.Unpinned"/>: nothing is pinned any more (reason: see <c>UnpinReasons</c>).</summary>
 public sealed record UnpinnedMessage(string StreamId, long Sequence, long Revision, string ProductId, string Reason, DateTimeOffset UnpinnedAt) : ILiveMessage;

@@ -43,7 +43,8 @@ public sealed class LiveNotifier(
         var state = stream.Status == StreamStatus.Live ? "live" : "ended";
         var at = (stream.Status == StreamStatus.Live ? stream.StartedAt : stream.EndedAt) ?? stream.UpdatedAt;
         return SafelyAsync($"streamState of {stream.Id}", async ct =>
-            await SendAsync(LiveGroups.Stream(stream.Id), LiveMethods.StreamState, new StreamStateMessage(stream.Id, await NextAsync(stream.Id, ct), state, at), ct));
+            await SendAsync(
+                LiveGroups.Stream(stream.Id), LiveMethods.StreamState, new StreamStateMessage(stream.Id, await NextAsync(stream.Id, ct), state, at), ct));
     }
 
     public async Task PinChangedAsync(LiveStream stream, CancellationToken cancellationToken)
@@ -60,7 +61,9 @@ public sealed class LiveNotifier(
             if (pinEvent.Action == PinActions.Unpinned || stream.Pin is null)
             {
                 await SendAsync(LiveGroups.Stream(stream.Id), LiveMethods.Unpinned,
-                    new UnpinnedMessage(stream.Id, await NextAsync(stream.Id, ct), pinEvent.Revision, pinEvent.ProductId, pinEvent.Reason ?? UnpinReasons.Merchant, pinEvent.At), ct);
+                    new UnpinnedMessage(
+                        stream.Id, await NextAsync(stream.Id, ct), pinEvent.Revision, pinEvent.ProductId, pinEvent.Reason ?? UnpinReasons.Merchant, pinEvent.At),
+                    ct);
                 return;
             }
 
@@ -100,7 +103,8 @@ public sealed class LiveNotifier(
         }
 
         return new PinnedMessage(
-            stream.Id, await NextAsync(stream.Id, ct), pinEvent.Revision, product.Id, sku.Id, product.Title, product.ImageUrls.Count > 0 ? product.ImageUrls[0] : null,
+            stream.Id, await NextAsync(stream.Id, ct), pinEvent.Revision, product.Id, sku.Id, product.Title,
+            product.ImageUrls.Count > 0 ? product.ImageUrls[0] : null,
             MoneyView.From(price.Unit, market), MoneyView.From(sku.Price, market), pinnedSale, pin.PinnedAt);
     }
 
