@@ -157,6 +157,9 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+// The app's upstream handler: the host's route prefix (host.json "api") and Routes.LiveUpstream (checked by the infra tests).
+var upstreamPath = 'api/live/upstream'
+
 module signalR 'modules/signalr.bicep' = {
   name: 'signalr'
   scope: rg
@@ -167,6 +170,8 @@ module signalR 'modules/signalr.bicep' = {
     skuName: signalRSku
     units: signalRUnits
     allowedOrigins: allowedOrigins
+    hub: platform.signalR.hub
+    upstreamUrl: 'https://${functionApp.outputs.defaultHostName}/${upstreamPath}'
   }
 }
 
@@ -206,6 +211,8 @@ module functionApp 'modules/functionapp.bicep' = {
       cartIdleMinutes: cartIdleMinutes
       paymentActionMinutes: paymentActionMinutes
       paymentVault: keyVault.outputs.uri
+      // The service's host name follows from its name, so the app need not wait for it (the service waits for the app).
+      signalREndpoint: 'https://${names.signalR}.service.signalr.net'
     }
   }
 }

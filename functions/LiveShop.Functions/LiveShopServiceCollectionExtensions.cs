@@ -2,6 +2,8 @@ using System.Globalization;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using LiveShop.Azure.Cosmos;
+using LiveShop.Azure.SignalR;
+using LiveShop.Core.Live;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Checkout;
@@ -37,6 +39,7 @@ public static class LiveShopServiceCollectionExtensions
         services.AddLiveShopStorage(configuration);
         services.AddSingleton<CatalogService>();
         services.AddSingleton<StreamService>();
+        services.AddSingleton<IArchivedProducts>(sp => sp.GetRequiredService<StreamService>());
         services.AddSingleton<StockLedger>();
         services.AddSingleton<FlashSaleService>();
         services.AddSingleton(new CartSettings(checked(WholeNumber(configuration, SettingNames.CartIdleMinutes, CartSettings.DefaultIdleMinutes) * 60)));
@@ -51,11 +54,39 @@ public static class LiveShopServiceCollectionExtensions
         services.AddSingleton<IDomainEvents, LoggedDomainEvents>();
         services.AddLiveShopPayments(configuration);
 
+        services.AddLiveShopLive(configuration);
+
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
         var cacheMs = WholeNumber(configuration, SettingNames.StreamCacheMilliseconds, 2000);
         services.AddSingleton(sp => new StreamViewCache(sp.GetRequiredService<IMemoryCache>(), TimeSpan.FromMilliseconds(cacheMs)));
         services.AddSingleton<ICatalogEvents>(sp => sp.GetRequiredService<StreamViewCache>());
         return services;
+    }
+
+    /// <summary>
+    /// The live layer: the SignalR REST adapter (the endpoint is read when first used, so a local runner can set it once it
+    /// knows its own address), the notifier, connections and the flash-sale schedule.
+    /// </summary>
+    private static void AddLiveShopLive(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (AzureHost.IsAzure)
+        {
+            AzureHost.Refuse(!string.IsNullOrEmpty(configuration[SettingNames.SignalRAccessKey]), $"{SettingNames.SignalRAccessKey} is for a local stand-in; in Azure the app uses its managed identity (the service has local auth off).");
+        }
+
+        services.AddLiveShopSignalR(() => new SignalROptions
+        {
+            Endpoint = configuration[SettingNames.SignalREndpoint] is { Length: > 0 } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+                ? uri
+                : throw new InvalidOperationException($"{SettingNames.SignalREndpoint} must be the SignalR Service endpoint, an absolute URL (it is '{configuration[SettingNames.SignalREndpoint]}')."),
+            AccessKey = configuration[SettingNames.SignalRAccessKey],
+        });
+        services.AddSingleton<SlotCoalescer>();
+        services.AddSingleton<LiveNotifier>();
+        services.AddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveNotifier>());
+        services.AddSingleton<LiveConnections>();
+        services.AddSingleton<FlashSaleAnnouncer>();
+        services.AddSingleton<ISaleScheduler, Live.DurableSaleScheduler>();
     }
 
     /// <summary>A whole, non-negative number setting (its default when unset); start-up fails on anything else.</summary>
@@ -151,6 +182,7 @@ public static class LiveShopServiceCollectionExtensions
                 services.AddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
                 services.AddSingleton<IOrderStore, InMemoryOrderStore>();
                 services.AddSingleton<IPaymentEventStore, InMemoryPaymentEventStore>();
+                services.AddSingleton<ILiveStore, InMemoryLiveStore>();
                 break;
             case StorageProviders.Cosmos:
                 services.AddLiveShopCosmos(new CosmosOptions

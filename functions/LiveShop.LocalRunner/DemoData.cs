@@ -5,7 +5,10 @@ using LiveShop.Core.Streams;
 
 namespace LiveShop.LocalRunner;
 
-/// <summary>Seeds the in-memory store through the app's own services: a demo merchant, its products and a live stream.</summary>
+/// <summary>
+/// Seeds the in-memory store through the app's own services: a demo merchant, its products, a live stream with the first
+/// product pinned (so a newcomer sees a pin card at once) and a flash sale on it.
+/// </summary>
 public static class DemoData
 {
     public const string MerchantId = "demo-merchant";
@@ -46,6 +49,7 @@ public static class DemoData
             ct);
         await streams.ReplaceShowcaseAsync(merchant, stream.Value.Id, new ShowcaseInput(productIds), stream.ETag, ct);
         await streams.StartAsync(merchant, stream.Value.Id, null, ct);
+        await streams.PinAsync(merchant, stream.Value.Id, new PinInput(products[0].Id, products[0].Skus[0].Id), null, ct);
 
         // A flash sale on the first product's first SKU: 20% off, 30 units, 2 per customer, for 20 minutes.
         await sales.CreateAsync(

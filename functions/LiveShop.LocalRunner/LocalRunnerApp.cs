@@ -10,6 +10,7 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Payments;
+using LiveShop.LocalRunner.LocalSignalR;
 using LiveShop.Payments;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,6 +43,9 @@ public static class LocalRunnerApp
                 [SettingNames.AuthDevSigningKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SettingNames.PaymentProvider] = PaymentProviders.Simulated,
                 [SettingNames.PaymentWebhookSecret] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+                // The SignalR stand-in's key (random per start); SignalR:Endpoint defaults to this runner's URL + /signalr.
+                [SettingNames.SignalRAccessKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SeedSetting] = "true",
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -58,6 +62,7 @@ public static class LocalRunnerApp
         }
 
         builder.Services.AddLiveShop(builder.Configuration);
+        builder.Services.AddLocalSignalR();
         var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
         WebApplication? built = null;
         var durable = DurableFunctions.Discover(assembly);
@@ -75,6 +80,9 @@ public static class LocalRunnerApp
 
         var app = builder.Build();
         built = app;
+        LocalSignalREndpoints.UseRunnerAddressWhenUnset(app);
+        app.UseWebSockets();
+        app.MapLocalSignalR();
         var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);
@@ -130,9 +138,7 @@ public static class LocalRunnerApp
         }
 
         var webhook = payments.CompleteAction(paymentId, outcome != "fail");
-        var self = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
-        using var client = new HttpClient { BaseAddress = new Uri(self.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)) };
+        using var client = new HttpClient { BaseAddress = SelfAddress(context.RequestServices.GetRequiredService<IServer>()) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/{HostJson.Prefix}/{Routes.PaymentWebhooks}")
         {
             Content = new StringContent(webhook.Body, System.Text.Encoding.UTF8, "application/json"),
@@ -141,6 +147,16 @@ public static class LocalRunnerApp
         using var delivered = await client.SendAsync(request, context.RequestAborted);
         var answer = await delivered.Content.ReadAsStringAsync(context.RequestAborted);
         return TypedResults.Ok(new { paymentId, outcome = outcome == "fail" ? "failed" : "succeeded", webhookStatus = (int)delivered.StatusCode, webhookAnswer = answer });
+    }
+
+    /// <summary>Where the runner listens, as a URL it can call itself at (HTTP preferred; a wildcard host is loopback).</summary>
+    public static Uri SelfAddress(IServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses
+            .OrderBy(a => a.StartsWith("http://", StringComparison.Ordinal) ? 0 : 1).First();
+        return new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
     }
 
     /// <summary>POST /dev/token {"role":"merchant","merchantId":"m1","subject":"u1"}: a signed development token.</summary>

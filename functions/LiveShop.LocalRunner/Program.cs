@@ -8,12 +8,16 @@ var streamId = await LocalRunnerApp.SeedAsync(app, app.Lifetime.ApplicationStopp
 var tokens = app.Services.GetRequiredService<DevTokens>();
 var url = app.Urls.FirstOrDefault() ?? LocalRunnerApp.DefaultUrl;
 
+var liveLine = streamId is null
+    ? string.Empty
+    : $"Live updates:      a SignalR client withUrl({url}/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId)}) (POSTs .../negotiate; a product is pinned)";
 Console.WriteLine($"""
 
     LiveShop local runner on {url} (route prefix /{HostJson.Prefix})
     {(streamId is null ? "No demo data (LocalRunner:Seed=false)." : $"Demo live stream:  GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId)}")}
     Demo products:     GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.MerchantProducts, DemoData.MerchantId)}
     {(streamId is null ? string.Empty : $"Its flash sale:    GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.StreamSales, streamId)} (starts in {DemoData.SaleCountdown.TotalSeconds:0} s)")}
+    {liveLine}
     Checkout:          POST {url}/{HostJson.Prefix}/{Routes.Checkouts} with a viewer token and an Idempotency-Key;
                        cards pm_card_visa, pm_card_chargeDeclined, pm_card_authenticationRequired (see README)
 

@@ -91,10 +91,10 @@ resource cosmosAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@
 }
 
 resource signalRAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(signalR.id, app.id, azureRoles.signalRAppServer)
+  name: guid(signalR.id, app.id, azureRoles.signalRServiceOwner)
   scope: signalR
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', azureRoles.signalRAppServer)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', azureRoles.signalRServiceOwner)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -69,6 +69,8 @@ type appSettings = {
   paymentActionMinutes: int
   @description('Payments:Vault: the Key Vault URI holding the Stripe secrets.')
   paymentVault: string
+  @description('SignalR:Endpoint: the SignalR Service endpoint (https://NAME.service.signalr.net).')
+  signalREndpoint: string
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -151,6 +153,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       LiveShop__PaymentActionMinutes: string(app.paymentActionMinutes)
       Payments__Provider: 'Stripe'
       Payments__Vault: app.paymentVault
+      SignalR__Endpoint: app.signalREndpoint
       // Functions host: runtime storage through the app's identity (no account key).
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'

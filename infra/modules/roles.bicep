@@ -10,8 +10,9 @@ var azureRoles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   // Durable Functions (Azure Storage backend) history and instance tables.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  // Azure SignalR Service: the app negotiates client tokens and sends messages with its identity.
-  signalRAppServer: '420fcaa2-552c-430f-98ca-3264be4806c7'
+  // Azure SignalR Service (SignalR Service Owner): the data-plane REST API (sends, groups, connection checks) and the
+  // key API the app signs client tokens with, in serverless mode, with its identity.
+  signalRServiceOwner: '7e4f1700-ea5a-4f59-8f37-079cfe29dce3'
   // Event Grid custom topic: the app publishes events with its identity.
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
   // Key Vault (RBAC mode): read secret values only.

@@ -1,5 +1,6 @@
 // Azure SignalR Service in Serverless mode: clients connect to the service after negotiating with the app;
-// the app sends through the service's REST API with its identity (SignalR App Server). Access keys are off.
+// the app sends through the service's REST API with its identity (SignalR Service Owner: REST and the key API).
+// Access keys are off. The service tells the app of connections through its upstream (connected/disconnected).
 
 @description('The market\'s region.')
 param location string
@@ -23,6 +24,12 @@ param units int
 
 @description('Browser origins allowed to call the service (CORS).')
 param allowedOrigins string[]
+
+@description('The hub (platform.json signalR.hub): the only hub whose connection events go upstream.')
+param hub string
+
+@description('The app\'s upstream handler (https://APP/api/live/upstream): connection events are POSTed there.')
+param upstreamUrl string
 
 resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   name: name
@@ -54,7 +61,18 @@ resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
     tls: {
       clientCertEnabled: false
     }
-    // Upstream (connection events to the app) goes here once the app has SignalR trigger functions.
+    // Connection events of the app's hub go to its handler, which checks the X-ASRS-Signature; client messages do not
+    // go upstream (clients are listen-only).
+    upstream: {
+      templates: [
+        {
+          hubPattern: hub
+          categoryPattern: 'connections'
+          eventPattern: 'connected,disconnected'
+          urlTemplate: upstreamUrl
+        }
+      ]
+    }
   }
 }
 

@@ -30,6 +30,12 @@ if (args.Length > 0 && args[0] == FlashSaleOptions.Scenario)
     return await FlashSaleBenchmark.RunAsync(flashSale, ct);
 }
 
+// Scenario live: pin fan-out to real SignalR clients, and a flash sale watched live (LiveBenchmark).
+if (args.Length > 0 && args[0] == LiveBenchmark.Scenario)
+{
+    return await LiveBenchmark.RunAsync(args[1..], ct);
+}
+
 // Scenario hot-read (the default): the viewers' hot read (GET /api/streams/{streamId}, a live stream with a
 // 20-product showcase) through the local runner, against a bare ASP.NET Core endpoint writing the same bytes, both
 // loaded by wrk with identical settings. Both servers live in this process (same runtime, GC mode and thread pool);

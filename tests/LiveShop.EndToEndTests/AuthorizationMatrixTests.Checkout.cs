@@ -52,7 +52,7 @@ public sealed partial class AuthorizationMatrixTests
     };
 
     /// <summary>Reads anyone may make (the catalog, streams and flash sales are public), and the cart's, checked on its own.</summary>
-    private static readonly string[] ReadsOutsideReadMatrix = ["GetProduct", "ListProducts", "GetStream", "ListFlashSales", "GetCart"];
+    private static readonly string[] ReadsOutsideReadMatrix = ["GetProduct", "ListProducts", "GetStream", "ListFlashSales", "ListPins", "GetCart"];
 
     public static TheoryData<string, CallerKind> ReadMatrix()
     {

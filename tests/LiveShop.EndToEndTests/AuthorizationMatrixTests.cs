@@ -10,6 +10,7 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Carts;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveShop.EndToEndTests;
 
@@ -126,6 +127,26 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
             return new PreparedCall(HttpMethod.Delete, Routes.Format(Routes.StreamShowcaseProduct, stream, product), null, null, HttpStatusCode.OK, owner);
         },
+        ["PinProduct"] = async r =>
+        {
+            var owner = RunnerFixture.NewMerchantId();
+            var (stream, product) = await r.CreateLiveStreamWithProductAsync(owner);
+            return new PreparedCall(HttpMethod.Post, Routes.Format(Routes.StreamPin, stream), new PinInput(product, null), null, HttpStatusCode.OK, owner)
+            {
+                Watch = async () => (await r.Streams.ReadAsync(stream, stream, CancellationToken.None))!.ETag,
+            };
+        },
+        ["UnpinProduct"] = async r =>
+        {
+            var owner = RunnerFixture.NewMerchantId();
+            var (stream, product) = await r.CreateLiveStreamWithProductAsync(owner);
+            using var pinned = await r.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamPin, stream), r.MerchantToken(owner), new PinInput(product, null));
+            Assert.Equal(HttpStatusCode.OK, pinned.StatusCode);
+            return new PreparedCall(HttpMethod.Delete, Routes.Format(Routes.StreamPin, stream), null, null, HttpStatusCode.OK, owner)
+            {
+                Watch = async () => (await r.Streams.ReadAsync(stream, stream, CancellationToken.None))!.ETag,
+            };
+        },
         ["CreateFlashSale"] = async r =>
         {
             var owner = RunnerFixture.NewMerchantId();
@@ -233,6 +254,12 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         ["PaymentWebhook"] = (
             "Called by the payment provider, which authenticates by the Stripe-Signature of the exact body (HMAC with the webhook secret, within 300 s), not by a bearer token.",
             PaymentWebhook_OnlyAFreshValidSignatureGetsIn_AndAnEventIsHandledOnce),
+        ["Negotiate"] = (
+            "Anonymous viewers are welcome (they get an anonymous id); a token, when sent, only says whose connection it is. It stores nothing.",
+            Negotiate_AnyCallerWithoutABadToken_GetsAccess_AndNothingIsWritten),
+        ["LiveUpstream"] = (
+            "Called by Azure SignalR Service, which authenticates by the X-ASRS-Signature of the connection id (HMAC with its access key), not by a bearer token.",
+            LiveUpstream_OnlyTheServicesSignatureGetsIn),
     };
 
     public enum CallerKind
@@ -534,6 +561,54 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         Assert.Empty(cart.Lines);
         Assert.Null(cart.Version);
         Assert.Equal(writesBefore, r.Writes);
+    }
+
+    private static async Task Negotiate_AnyCallerWithoutABadToken_GetsAccess_AndNothingIsWritten(RunnerFixture r)
+    {
+        var merchant = RunnerFixture.NewMerchantId();
+        var (stream, _) = await r.CreateStreamAsync(merchant);
+        var route = Routes.Format(Routes.StreamNegotiate, stream);
+        var writesBefore = r.Writes;
+
+        foreach (var token in new[] { null, r.ViewerToken(RunnerFixture.NewViewerId()), r.MerchantToken(merchant), r.MerchantToken(RunnerFixture.NewMerchantId()) })
+        {
+            using var response = await r.SendAsync(HttpMethod.Post, route, token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var garbage = await r.SendAsync(HttpMethod.Post, route, "not-a-jwt");
+        using var foreign = await r.SendAsync(HttpMethod.Post, route, new DevTokens(Convert.ToBase64String(new byte[32]), LocalRunnerApp.DevIssuer, LocalRunnerApp.DevAudience, TimeProvider.System).Issue("v", Role.Viewer));
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (garbage.StatusCode, foreign.StatusCode));
+        Assert.Equal(writesBefore, r.Writes);
+    }
+
+    private static async Task LiveUpstream_OnlyTheServicesSignatureGetsIn(RunnerFixture r)
+    {
+        var service = r.App.Services.GetRequiredService<LiveShop.LocalRunner.LocalSignalR.LocalSignalRService>();
+        var connectionId = "c-" + Guid.NewGuid().ToString("N");
+
+        async Task<HttpStatusCode> SendAsync(string? signature, string? bearer)
+        {
+            using var request = RunnerFixture.Request(HttpMethod.Post, Routes.LiveUpstream, bearer);
+            request.Content = new StringContent("""{"type":10}""", System.Text.Encoding.UTF8, "application/json");
+            request.Headers.Add(Functions.Live.LiveFunctions.ConnectionIdHeader, connectionId);
+            request.Headers.Add(Functions.Live.LiveFunctions.CategoryHeader, "connections");
+            request.Headers.Add(Functions.Live.LiveFunctions.EventHeader, "connected");
+            request.Headers.Add(Functions.Live.LiveFunctions.UserClaimsHeader, "liveshop.stream: str_x");
+            if (signature is not null)
+            {
+                request.Headers.Add(Functions.Live.LiveFunctions.SignatureHeader, signature);
+            }
+
+            using var response = await r.Client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // A merchant's or viewer's bearer token is no signature; the service's signature is (the connection is unknown to it: nothing counted).
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(null, null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(null, r.MerchantToken(RunnerFixture.NewMerchantId())));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(service.Sign("other-connection"), null));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(service.Sign(connectionId), null));
     }
 
     [GeneratedRegex("^gst_[A-Za-z0-9_-]{43}$")]

@@ -129,7 +129,11 @@ public static class CheckoutDriver
             var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] };
             await foreach (var instance in runner.Durable.GetAllInstancesAsync(query))
             {
-                running.Add(instance.InstanceId);
+                // Flash sales' live schedules run until their sale ends: only checkouts are waited for.
+                if (instance.Name == nameof(Functions.Checkout.CheckoutOrchestration.CheckoutOrchestrator))
+                {
+                    running.Add(instance.InstanceId);
+                }
             }
 
             if (running.Count == 0)

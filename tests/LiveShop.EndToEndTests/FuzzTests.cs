@@ -227,6 +227,14 @@ public sealed class FuzzTests(RunnerFixture runner)
         // A live stream with a showcase product on flash sale (shirt-s), and a viewer and a guest with a cart line each.
         var (liveStream, saleProduct) = await runner.CreateLiveStreamWithProductAsync(owner, CartMarket);
         var sale = await runner.CreateFlashSaleAsync(owner, liveStream, Inputs.FlashSale(saleProduct, runner.Clock.GetUtcNow(), CartMarket, startsIn: TimeSpan.FromSeconds(120)));
+
+        // A live stream with a pinned product (an unpin that got through would write).
+        var (pinnedStream, pinnedProduct) = await runner.CreateLiveStreamWithProductAsync(owner, CartMarket);
+        using (var pinned = await runner.SendAsync(HttpMethod.Post, Routes.Format(Routes.StreamPin, pinnedStream), token, new PinInput(pinnedProduct, null)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pinned.StatusCode);
+        }
+
         var (cartProduct, _) = await runner.CreateProductAsync(owner, CartMarket);
         var viewer = runner.ViewerToken(RunnerFixture.NewViewerId());
         var (line, cartEtag) = await runner.AddToCartAsync(Shopper.Viewer(viewer), CartMarket, owner, cartProduct);
@@ -277,6 +285,13 @@ public sealed class FuzzTests(RunnerFixture runner)
             ["ReplaceShowcase"] = new(HttpMethod.Put, Routes.Format(Routes.StreamShowcase, stream), new ShowcaseInput([product]), streamEtag, token),
             ["RemoveFromShowcase"] = new(HttpMethod.Delete, Routes.Format(Routes.StreamShowcaseProduct, stream, "not-in-showcase"), null, null, token),
             ["GetStream"] = new(HttpMethod.Get, Routes.Format(Routes.Stream, "str_missing"), null, null, token),
+            ["PinProduct"] = new(HttpMethod.Post, Routes.Format(Routes.StreamPin, liveStream), new PinInput(saleProduct, "shirt-s"), null, token),
+            ["UnpinProduct"] = new(HttpMethod.Delete, Routes.Format(Routes.StreamPin, pinnedStream), null, null, token),
+            ["ListPins"] = new(HttpMethod.Get, Routes.Format(Routes.StreamPins, liveStream) + "?pageSize=x", null, null, null),
+            ["Negotiate"] = new(HttpMethod.Post, Routes.Format(Routes.StreamNegotiate, liveStream), null, null, null),
+
+            // Unsigned: nothing of it may be read, whatever the body.
+            ["LiveUpstream"] = new(HttpMethod.Post, Routes.LiveUpstream, new { type = 10 }, null, null),
             ["CreateFlashSale"] = new(HttpMethod.Post, Routes.Format(Routes.StreamSales, liveStream), Inputs.FlashSale(saleProduct, runner.Clock.GetUtcNow(), CartMarket, skuId: "shirt-m"), null, token),
             ["CancelFlashSale"] = new(HttpMethod.Post, Routes.Format(Routes.MerchantProductSaleCancel, owner, saleProduct, sale.Id), null, null, token),
             ["ListFlashSales"] = new(HttpMethod.Get, Routes.Format(Routes.StreamSales, liveStream), null, null, null),
@@ -442,7 +457,7 @@ public sealed class FuzzTests(RunnerFixture runner)
         {
             if (segments[i] is "merchants" or "products" or "streams" or "showcase" or "start" or "end" or "archive"
                 or "sales" or "cancel" or "guests" or "carts" or "lines" or "merge" or "checkouts" or "orders" or "refunds"
-                or "webhooks" or "payments")
+                or "webhooks" or "payments" or "pin" or "pins" or "negotiate" or "live" or "upstream")
             {
                 continue;
             }

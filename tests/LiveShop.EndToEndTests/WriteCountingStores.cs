@@ -44,7 +44,11 @@ public sealed class WriteCountingProductStore(IProductStore inner) : WriteCounti
         inner.ListByMerchantAsync(merchantId, includeArchived, after, limit, cancellationToken);
 }
 
-public sealed class WriteCountingStreamStore(IStreamStore inner) : WriteCountingStore<LiveStream>(inner), IStreamStore;
+public sealed class WriteCountingStreamStore(IStreamStore inner) : WriteCountingStore<LiveStream>(inner), IStreamStore
+{
+    public Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken) =>
+        inner.FindPinningAsync(merchantId, productId, cancellationToken);
+}
 
 public sealed class WriteCountingCartStore(ICartStore inner) : WriteCountingStore<Cart>(inner), ICartStore;
 

@@ -67,6 +67,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal("Stripe", Value(SettingNames.PaymentProvider));
         var vault = stack.Single("Microsoft.KeyVault/vaults");
         Assert.Equal($"[reference('{Text(vault["id"])}', '{Text(vault["apiVersion"])}').vaultUri]", Value(SettingNames.PaymentVault));
+        Assert.Equal($"https://{Text(stack.Single("Microsoft.SignalRService/signalR")["name"])}.service.signalr.net", Value(SettingNames.SignalREndpoint));
         Assert.Equal(Text(storage["name"]), Text(settings["AzureWebJobsStorage__accountName"]));
         Assert.Equal("managedidentity", Text(settings["AzureWebJobsStorage__credential"]));
         Assert.Equal($"[reference('{Text(insights["id"])}', '{Text(insights["apiVersion"])}').ConnectionString]", Text(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]));

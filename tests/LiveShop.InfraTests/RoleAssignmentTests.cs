@@ -12,7 +12,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
-    private const string SignalRAppServer = "420fcaa2-552c-430f-98ca-3264be4806c7";
+    private const string SignalRServiceOwner = "7e4f1700-ea5a-4f59-8f37-079cfe29dce3";
     private const string EventGridDataSender = "d5a91429-5739-47e2-a06b-3470a27159e7";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -26,7 +26,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         $"Microsoft.Storage/storageAccounts {StorageBlobDataOwner}",
         $"Microsoft.Storage/storageAccounts {StorageQueueDataContributor}",
         $"Microsoft.Storage/storageAccounts {StorageTableDataContributor}",
-        $"Microsoft.SignalRService/signalR {SignalRAppServer}",
+        $"Microsoft.SignalRService/signalR {SignalRServiceOwner}",
         $"Microsoft.EventGrid/topics {EventGridDataSender}",
         $"Microsoft.KeyVault/vaults {KeyVaultSecretsUser}",
         $"Microsoft.Insights/components {MonitoringMetricsPublisher}",

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using LiveShop.Core.Live;
+using LiveShop.Core.Storage;
+using LiveShop.Functions.Http;
 using LiveShop.InfraTests.Bicep;
 using static LiveShop.InfraTests.Bicep.MarketStack;
 
@@ -21,6 +25,26 @@ public sealed class ServiceTests(InfraFixture infra)
         Assert.False(signalR["properties"]!["disableAadAuth"]!.GetValue<bool>());
         Assert.Equal(stack.Parameter("signalRUnits").GetValue<int>(), signalR["sku"]!["capacity"]!.GetValue<int>());
         Assert.Equal(stack.Parameter("signalRSku").GetValue<string>(), Text(signalR["sku"]!["name"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Markets.All), MemberType = typeof(Markets))]
+    public void SignalRUpstream_SendsTheHubsConnectionEventsToTheAppsHandler(string market)
+    {
+        var stack = infra.Market(market);
+        var signalR = stack.Single("Microsoft.SignalRService/signalR");
+        var template = Assert.Single(signalR["properties"]!["upstream"]!["templates"]!.AsArray())!;
+        var site = stack.Single("Microsoft.Web/sites");
+
+        Assert.Equal(PlatformDefinitions.SignalRHub, Text(template["hubPattern"]));
+        Assert.Equal(LiveUpstreamEvents.Category, Text(template["categoryPattern"]));
+        Assert.Equal(string.Join(",", LiveUpstreamEvents.All), Text(template["eventPattern"]));
+        Assert.Null(template["auth"]);
+
+        // The function app's own host name, then the host's route prefix and the handler's route.
+        var url = Text(template["urlTemplate"])!;
+        Assert.Contains(Text(site["id"])!, url, StringComparison.Ordinal);
+        Assert.EndsWith($"'{HostRoutePrefix()}/{Routes.LiveUpstream}')]", url, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -69,5 +93,12 @@ public sealed class ServiceTests(InfraFixture infra)
 
         Assert.Equal(Text(stack.Single("Microsoft.OperationalInsights/workspaces")["id"]), Text(properties["WorkspaceResourceId"]));
         Assert.True(properties["DisableLocalAuth"]!.GetValue<bool>());
+    }
+
+    /// <summary>The route prefix in the repository's host.json (what the Functions host puts before every route).</summary>
+    private static string HostRoutePrefix()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")));
+        return host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!;
     }
 }

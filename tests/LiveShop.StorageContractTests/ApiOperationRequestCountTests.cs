@@ -3,6 +3,7 @@ using System.Text;
 using LiveShop.Azure.Cosmos;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Live;
 using LiveShop.Core.Checkout;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Orders;
@@ -44,9 +45,10 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
     private readonly CosmosStockStore _stock = new(fixture.Client, fixture.DatabaseName);
     private readonly CosmosSaleClaimStore _claims = new(fixture.Client, fixture.DatabaseName);
 
-    private CatalogService Catalog => new(_products, _events, _markets, TimeProvider.System);
+    private CatalogService Catalog => new(_products, _events, Mock.Of<IArchivedProducts>(), _markets, TimeProvider.System);
 
-    private StreamService Streams => new(_streams, _products, _events, _markets, TimeProvider.System);
+    /// <summary>The live layer is left out (mocks): its requests go to the live container, counted on their own.</summary>
+    private StreamService Streams => new(_streams, _products, _events, Mock.Of<ILiveEvents>(), Mock.Of<ILiveStore>(), _markets, TimeProvider.System);
 
     [Fact]
     public async Task EachApiOperation_AfterWarmUp_StaysWithinItsRequestBudget()
@@ -134,14 +136,14 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var merchant = $"mer_{Guid.NewGuid():N}";
         var caller = new Caller("user_counts", Role.Merchant, merchant);
-        var catalog = new CatalogService(_products, _events, _markets, clock);
-        var streams = new StreamService(_streams, _products, _events, _markets, clock);
+        var streams = new StreamService(_streams, _products, _events, Mock.Of<ILiveEvents>(), Mock.Of<ILiveStore>(), _markets, clock);
+        var catalog = new CatalogService(_products, _events, streams, _markets, clock);
         var ledger = new StockLedger(_stock, clock);
         var claims = new SaleClaims(_claims);
         var carts = new CartService(_carts, _products, ledger, claims, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
         var steps = new CheckoutSteps(
             _products, ledger, claims, Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
-            Mock.Of<IDomainEvents>(), carts, clock);
+            Mock.Of<IDomainEvents>(), carts, Mock.Of<ILiveEvents>(), clock);
         var products = new List<string>();
         for (var i = 0; i < 4; i++)
         {
@@ -153,7 +155,7 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var stream = await streams.CreateAsync(caller, StreamInput(), None);
         var shown = await streams.ReplaceShowcaseAsync(caller, stream.Value.Id, new ShowcaseInput([onSale]), stream.ETag, None);
         await streams.StartAsync(caller, stream.Value.Id, shown.ETag, None);
-        var sales = new FlashSaleService(streams, _products, ledger, _events, clock);
+        var sales = new FlashSaleService(streams, _products, ledger, _events, Mock.Of<ILiveEvents>(), Mock.Of<ISaleScheduler>(), clock);
         await sales.CreateAsync(caller, stream.Value.Id, new FlashSaleInput(
             onSale, Sku, new MoneyInput(1500, "USD"), 8, 5, clock.GetUtcNow().AddSeconds(30), FlashSaleService.MaxDurationSeconds), None);
 

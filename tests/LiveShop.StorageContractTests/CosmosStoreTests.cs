@@ -95,3 +95,10 @@ public sealed class CosmosPaymentEventStoreTests(CosmosFixture fixture) : Paymen
     protected override Task<JsonElement> ReadStoredJsonAsync(PaymentEventRecord document) =>
         CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.PaymentEvents), document);
 }
+
+/// <remarks>The local Cosmos server ignores time to live: the presences' own expiry (expiresAt) is what the count goes by.</remarks>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosLiveStoreTests(CosmosFixture fixture) : LiveStoreContract
+{
+    protected override Core.Live.ILiveStore Store { get; } = new CosmosLiveStore(fixture.Client, fixture.DatabaseName);
+}

@@ -121,3 +121,8 @@ public sealed class InMemoryPaymentEventStoreTests : PaymentEventStoreContract
 
     protected override Task<JsonElement> ReadStoredJsonAsync(PaymentEventRecord document) => InMemoryJson.ReadAsync(_store, document);
 }
+
+public sealed class InMemoryLiveStoreTests : LiveStoreContract
+{
+    protected override Core.Live.ILiveStore Store { get; } = new InMemoryLiveStore(new FakeTimeProvider(Documents.Created));
+}

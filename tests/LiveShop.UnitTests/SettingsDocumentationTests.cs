@@ -22,12 +22,25 @@ public sealed partial class SettingsDocumentationTests
     [Fact]
     public void ReadmeSettingsTable_ListsEverySettingTheCodeReads_AndNothingElse()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var section = readme[readme.IndexOf("## Settings", StringComparison.Ordinal)..];
-        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
-        var documented = TableRow().Matches(section).Select(m => m.Groups[1].Value).Order();
+        var documented = TableRow().Matches(ReadmeSection("## Settings")).Select(m => m.Groups[1].Value).Order();
 
         Assert.Equal(SettingNames.All.Order(), documented);
+    }
+
+    [Fact]
+    public void ReadmeRealTimeContract_ListsEveryClientMethod_AndNothingElse()
+    {
+        var documented = MethodRow().Matches(ReadmeSection("## Real-time contract")).Select(m => m.Groups[1].Value).Order();
+
+        Assert.Equal(Core.Live.LiveMethods.All.Order(), documented);
+    }
+
+    /// <summary>The README's section under <paramref name="heading"/>, up to the next heading of its level.</summary>
+    private static string ReadmeSection(string heading)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf(heading, StringComparison.Ordinal)..];
+        return section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
     }
 
     private static string RepositoryRoot()
@@ -43,4 +56,7 @@ public sealed partial class SettingsDocumentationTests
 
     [GeneratedRegex(@"^\| `([A-Za-z]+:[A-Za-z]+)` \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();
+
+    [GeneratedRegex(@"^\| `([a-zA-Z]+)` \| (?:stream|host only|the buyer only) \|", RegexOptions.Multiline)]
+    private static partial Regex MethodRow();
 }

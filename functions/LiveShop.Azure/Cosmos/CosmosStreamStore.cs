@@ -12,4 +12,23 @@ public sealed class CosmosStreamStore(Container container)
         : this(ContainerOf(client, databaseName, PlatformDefinitions.Streams))
     {
     }
+
+    /// <summary>
+    /// A query across partitions (streams are partitioned by id) on the indexed merchantId and pin.productId; run when a
+    /// product is archived.
+    /// </summary>
+    public async Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.merchantId = @merchant AND c.pin.productId = @product")
+            .WithParameter("@merchant", merchantId)
+            .WithParameter("@product", productId);
+        var found = new List<Versioned<LiveStream>>();
+        using var iterator = Container.GetItemQueryIterator<System.Text.Json.JsonElement>(query);
+        while (iterator.HasMoreResults)
+        {
+            found.AddRange((await ReadNextAsync(iterator, productId, cancellationToken)).Select(ToVersioned));
+        }
+
+        return found;
+    }
 }

@@ -6,7 +6,7 @@ using LiveShop.Core.Validation;
 namespace LiveShop.Core.Catalog;
 
 /// <summary>Merchants create, replace and archive their products; anyone reads them.</summary>
-public sealed class CatalogService(IProductStore products, ICatalogEvents events, ServedMarkets markets, TimeProvider clock)
+public sealed class CatalogService(IProductStore products, ICatalogEvents events, IArchivedProducts archived, ServedMarkets markets, TimeProvider clock)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -60,12 +60,17 @@ public sealed class CatalogService(IProductStore products, ICatalogEvents events
         }, ct);
     }
 
-    /// <summary>Archives the product (it stays readable, leaves listings and cannot be sold). Repeating it is harmless.</summary>
-    public Task<Versioned<Product>> ArchiveAsync(Caller caller, string merchantId, string productId, string? ifMatch, CancellationToken ct)
+    /// <summary>
+    /// Archives the product (it stays readable, leaves listings and cannot be sold) and unpins it from any stream.
+    /// Repeating it is harmless (and finishes an unpin a failed first call left undone).
+    /// </summary>
+    public async Task<Versioned<Product>> ArchiveAsync(Caller caller, string merchantId, string productId, string? ifMatch, CancellationToken ct)
     {
         Authorize.MerchantOwns(caller, merchantId);
-        return UpdateAsync(merchantId, productId, ifMatch, current =>
+        var stored = await UpdateAsync(merchantId, productId, ifMatch, current =>
             current.IsArchived ? null : current with { Status = ProductStatus.Archived, UpdatedAt = clock.GetUtcNow() }, ct);
+        await archived.ProductArchivedAsync(stored.Value, ct);
+        return stored;
     }
 
     public async Task<Versioned<Product>> GetAsync(string merchantId, string productId, CancellationToken ct)

@@ -9,3 +9,9 @@ public interface ICatalogEvents
 
     Task StreamChangedAsync(LiveStream stream, CancellationToken cancellationToken);
 }
+
+/// <summary>Told after a product was archived, so the streams pinning it unpin it.</summary>
+public interface IArchivedProducts
+{
+    Task ProductArchivedAsync(Product product, CancellationToken cancellationToken);
+}

@@ -1,5 +1,6 @@
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Live;
 using LiveShop.Core.Markets;
 using LiveShop.Core.Orders;
 using LiveShop.Core.Payments;
@@ -14,7 +15,8 @@ namespace LiveShop.Core.Checkout;
 /// The steps of a checkout, each one an activity of its orchestration. Every step may run more than once (activities
 /// run at least once), so each is idempotent: stock holds and flash-sale claims are keyed by the checkout, the order is
 /// created under its fixed id, payments carry idempotency keys derived from the checkout id and the step, and status
-/// changes are conditional writes that never move a finished record back.
+/// changes are conditional writes that never move a finished record back. A status change is told to the buyer, units
+/// taken or given back to the stream they were bought from, and a paid order to its streams' host stats (the live layer).
 /// </summary>
 public sealed class CheckoutSteps(
     IProductStore products,
@@ -25,6 +27,7 @@ public sealed class CheckoutSteps(
     IPaymentProvider payments,
     IDomainEvents events,
     CartService carts,
+    ILiveEvents live,
     TimeProvider clock)
 {
     /// <summary>
@@ -98,6 +101,7 @@ public sealed class CheckoutSteps(
             {
                 var reserved = await stock.ReserveAsync(product, sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), line.Item.Quantity, sale, request.HoldUntil, ct);
                 holds.Add(new LineHolds(line.Line, reserved.Held));
+                StockChanged(line.Item);
                 rejection = reserved.Outcome switch
                 {
                     ReservationOutcome.Reserved => null,
@@ -233,6 +237,7 @@ public sealed class CheckoutSteps(
         var start = progress.Start;
         var now = clock.GetUtcNow();
         var order = await UpdateOrderAsync(start, o => o.Status == OrderStatus.Capturing ? o.Paid(now) : null, ct);
+        await live.OrderPaidAsync(order, ct);
         foreach (var saleId in progress.Lines.Select(l => l.SaleId).OfType<string>().Distinct())
         {
             await claims.MarkBoughtAsync(start.BuyerId, saleId, start.CheckoutId, ct);
@@ -335,6 +340,7 @@ public sealed class CheckoutSteps(
         {
             var held = holds?.FirstOrDefault(h => h.Line == line.Line)?.Held;
             await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct);
+            StockChanged(line.Item);
             if (line.SaleId is not null)
             {
                 await claims.ReleaseAsync(start.BuyerId, line.SaleId, start.CheckoutId, ct);
@@ -349,14 +355,35 @@ public sealed class CheckoutSteps(
     private async Task<Order> UpdateOrderAsync(CheckoutStart start, Func<Order, Order?> change, CancellationToken ct, Versioned<Order>? read = null) =>
         (await orders.UpdateAsync(start.MerchantId, start.OrderId, change, () => new InvalidOperationException($"Order '{start.OrderId}' is missing."), ct, read)).Value;
 
-    private Task SetCheckoutAsync(CheckoutStart start, Func<Checkout, Checkout?> change, CancellationToken ct) =>
-        Optimistic.UpdateAsync(
+    /// <summary>Changes the checkout under its ETag; a new status is told to the buyer (its live checkout notice).</summary>
+    private async Task SetCheckoutAsync(CheckoutStart start, Func<Checkout, Checkout?> change, CancellationToken ct)
+    {
+        var before = CheckoutStatus.Pending;
+        var (stored, written) = await Optimistic.UpdateAsync(
             async () => await checkouts.ReadAsync(start.BuyerId, start.CheckoutId, ct) ?? throw new InvalidOperationException($"Checkout '{start.CheckoutId}' is missing."),
-            c => change(c) is { } changed ? changed with { UpdatedAt = clock.GetUtcNow() } : null,
+            c =>
+            {
+                before = c.Status;
+                return change(c) is { } changed ? changed with { UpdatedAt = clock.GetUtcNow() } : null;
+            },
             (checkout, etag) => checkouts.ReplaceAsync(checkout, etag, ct),
             null,
             $"Checkout '{start.CheckoutId}'",
             ct);
+        if (written && stored.Value.Status != before)
+        {
+            await live.CheckoutChangedAsync(stored.Value, ct);
+        }
+    }
+
+    /// <summary>A line bought from a stream changed its SKU's stock: the stream's viewers hear of it (coalesced).</summary>
+    private void StockChanged(CheckoutItem item)
+    {
+        if (item.StreamId is { } streamId)
+        {
+            live.StockChanged(streamId, item.Sku);
+        }
+    }
 
     private static PricingResult Rejected(string reason, string? skuId, string detail) => new(null, null, new CheckoutRejection(reason, skuId, detail));
 }

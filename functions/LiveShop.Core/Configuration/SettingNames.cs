@@ -55,16 +55,22 @@ public static class SettingNames
     /// <summary>Development only: the webhook signing secret (the simulated provider signs with it; default: random per start).</summary>
     public const string PaymentWebhookSecret = "Payments:WebhookSecret";
 
+    /// <summary>Azure SignalR Service's endpoint (https://NAME.service.signalr.net; the runner's stand-in: its URL + /signalr).</summary>
+    public const string SignalREndpoint = "SignalR:Endpoint";
+
+    /// <summary>Development only: the access key of a local SignalR stand-in; in Azure the app uses its managed identity.</summary>
+    public const string SignalRAccessKey = "SignalR:AccessKey";
+
     /// <summary>The settings a deployed (Azure) function app is given; infra/ must set exactly these.</summary>
     public static IReadOnlyList<string> Production { get; } =
     [
         Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds, CartIdleMinutes,
-        PaymentActionMinutes, PaymentProvider, PaymentVault,
+        PaymentActionMinutes, PaymentProvider, PaymentVault, SignalREndpoint,
     ];
 
     /// <summary>Settings only for local development and tests (keys, emulators); never set in Azure.</summary>
     public static IReadOnlyList<string> DevelopmentOnly { get; } =
-        [CosmosKey, CosmosEmulator, AuthDevSigningKey, StripeApiKey, StripeApiBase, PaymentWebhookSecret];
+        [CosmosKey, CosmosEmulator, AuthDevSigningKey, StripeApiKey, StripeApiBase, PaymentWebhookSecret, SignalRAccessKey];
 
     /// <summary>Every setting the app reads.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Production, .. DevelopmentOnly];

@@ -1,6 +1,7 @@
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Live;
 using LiveShop.Core.Markets;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage;
@@ -12,9 +13,11 @@ namespace LiveShop.Core.Sales;
 /// <summary>
 /// Merchants put SKUs of a live stream's showcase on flash sale (within TikTok Shop's LIVE Flash Sale bounds) and can
 /// cancel them; anyone reads a stream's sales with their state. A sale is stored in its product's document, written
-/// under the product's ETag, so two sales of one SKU can never overlap.
+/// under the product's ETag, so two sales of one SKU can never overlap. A new sale is announced to the stream's viewers
+/// (its countdown) and scheduled to be announced at its start and end; a cancelled one is announced at once.
 /// </summary>
-public sealed class FlashSaleService(StreamService streams, IProductStore products, StockLedger stock, ICatalogEvents events, TimeProvider clock)
+public sealed class FlashSaleService(
+    StreamService streams, IProductStore products, StockLedger stock, ICatalogEvents events, ILiveEvents live, ISaleScheduler scheduler, TimeProvider clock)
 {
     public static readonly TimeSpan MinCountdown = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxCountdown = TimeSpan.FromSeconds(300);
@@ -71,6 +74,8 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
 
             return product with { Sales = Keep([.. product.Sales, sale], now), UpdatedAt = now };
         }, () => NotAProductOf(merchantId, valid.ProductId), ct);
+        await live.SalePhaseChangedAsync(stored.Value, sale, ct);
+        await scheduler.ScheduleAsync(new SaleSchedule(merchantId, stored.Value.Id, sale.Id), ct);
         return await ViewAsync(stored, sale.Id, ct);
     }
 
@@ -80,6 +85,7 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
         Authorize.MerchantOwns(caller, merchantId);
         Identifiers.EnsureRouteId("Product", productId);
         Identifiers.EnsureRouteId("Flash sale", saleId);
+        var cancelled = false;
         var stored = await products.UpdateAsync(events, merchantId, productId, null, product =>
         {
             var now = clock.GetUtcNow();
@@ -89,12 +95,18 @@ public sealed class FlashSaleService(StreamService streams, IProductStore produc
                 return null;
             }
 
+            cancelled = true;
             return product with
             {
                 Sales = product.Sales.Select(s => s.Id == saleId ? s with { CancelledAt = now } : s).ToList(),
                 UpdatedAt = now,
             };
         }, () => LiveShopException.NotFound("Product", productId), ct);
+        if (cancelled)
+        {
+            await live.SalePhaseChangedAsync(stored.Value, stored.Value.Sales.Single(s => s.Id == saleId), ct);
+        }
+
         return await ViewAsync(stored, saleId, ct);
     }
 

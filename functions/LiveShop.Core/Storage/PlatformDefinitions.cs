@@ -38,6 +38,8 @@ public static class PlatformDefinitions
 
     public static ContainerDefinition PaymentEvents => Container("paymentEvents");
 
+    public static ContainerDefinition Live => Container("live");
+
     public static ContainerDefinition Container(string name) =>
         File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
         ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");

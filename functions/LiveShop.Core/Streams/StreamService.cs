@@ -1,16 +1,24 @@
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Live;
 using LiveShop.Core.Markets;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Validation;
 
 namespace LiveShop.Core.Streams;
 
-/// <summary>Merchants schedule, start and end streams and curate their showcase; viewers read a stream with its showcase.</summary>
+/// <summary>
+/// Merchants schedule, start and end streams, curate their showcase and pin a product of it; viewers read a stream with its
+/// showcase and pin. Every write that changes the stream's state or pin is told to the live layer once stored.
+/// </summary>
 public sealed class StreamService(
-    IStreamStore streams, IProductStore products, ICatalogEvents events, ServedMarkets markets, TimeProvider clock)
+    IStreamStore streams, IProductStore products, ICatalogEvents events, ILiveEvents live, ILiveStore liveStore, ServedMarkets markets, TimeProvider clock)
+    : IArchivedProducts
 {
+    public const int DefaultPinPageSize = 20;
+    public const int MaxPinPageSize = 100;
+
     public const int MaxTitleLength = 150;
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(365);
     public static readonly TimeSpan MaxScheduleBehind = TimeSpan.FromDays(1);
@@ -89,6 +97,89 @@ public sealed class StreamService(
         return await UpdateAsync(caller, streamId, ifMatch, s => s.WithShowcase(ids, clock.GetUtcNow()), ct, stream);
     }
 
+    /// <summary>Pins a product of the showcase (and optionally one of its SKUs), replacing any pin; the stream must be live.</summary>
+    public async Task<Versioned<LiveStream>> PinAsync(Caller caller, string streamId, PinInput? input, string? ifMatch, CancellationToken ct)
+    {
+        var v = new Validator();
+        var productId = v.Identifier("productId", input?.ProductId);
+        var skuId = v.OptionalIdentifier("skuId", input?.SkuId);
+        v.ThrowIfInvalid();
+
+        var stream = await GetOwnedAsync(caller, streamId, ct);
+        var product = (await products.ReadAsync(stream.Value.MerchantId, productId, ct))?.Value;
+        if (product is null || product.IsArchived)
+        {
+            throw LiveShopException.UnprocessableField("Product cannot be pinned", "productId", product is null
+                ? $"Product '{productId}' is not a product of merchant '{stream.Value.MerchantId}'."
+                : $"Product '{productId}' is archived.");
+        }
+
+        if (skuId is not null && product.FindSku(skuId) is null)
+        {
+            throw LiveShopException.UnprocessableField("Product cannot be pinned", "skuId", $"Product '{productId}' has no SKU '{skuId}'.");
+        }
+
+        await SavePinHistoryAsync(stream.Value, ct);
+        return await UpdateAsync(caller, streamId, ifMatch, s => s.Pinned(productId, skuId, clock.GetUtcNow()) is var pinned && ReferenceEquals(pinned, s) ? null : pinned, ct, stream);
+    }
+
+    /// <summary>Unpins the pinned product; nothing pinned is nothing to do (repeating it is harmless).</summary>
+    public async Task<Versioned<LiveStream>> UnpinAsync(Caller caller, string streamId, string? ifMatch, CancellationToken ct)
+    {
+        var stream = await GetOwnedAsync(caller, streamId, ct);
+        await SavePinHistoryAsync(stream.Value, ct);
+        return await UpdateAsync(caller, streamId, ifMatch, s => s.Pin is null ? null : s.Unpinned(UnpinReasons.Merchant, clock.GetUtcNow()), ct, stream);
+    }
+
+    /// <summary>The stream's pins and unpins, newest first, keyset-paged on their revision (anyone may read it: it is what replays show).</summary>
+    public async Task<PinHistoryView> PinHistoryAsync(string streamId, int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        if (pageSize is < 1 or > MaxPinPageSize)
+        {
+            throw LiveShopException.Validation(new Dictionary<string, string[]> { ["pageSize"] = [$"must be between 1 and {MaxPinPageSize} (it is {pageSize})."] });
+        }
+
+        long? before = null;
+        if (continuationToken is not null)
+        {
+            before = long.TryParse(continuationToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var revision) && revision > 0
+                ? revision
+                : throw LiveShopException.BadRequest("Invalid continuation token", "continuationToken is not one this endpoint gave.");
+        }
+
+        var stream = (await GetAsync(streamId, ct)).Value;
+        await SavePinHistoryAsync(stream, ct);
+        var size = pageSize ?? DefaultPinPageSize;
+        var events = await liveStore.PinEventsAsync(streamId, before, size + 1, ct);
+        var page = events.Take(size).ToList();
+        return new PinHistoryView(
+            streamId,
+            page,
+            events.Count > size ? page[^1].Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>An archived product is unpinned from every stream that pins it.</summary>
+    public async Task ProductArchivedAsync(Product product, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        foreach (var pinning in await streams.FindPinningAsync(product.MerchantId, product.Id, cancellationToken))
+        {
+            await SavePinHistoryAsync(pinning.Value, cancellationToken);
+            Versioned<LiveStream>? first = pinning;
+            await UpdateStoredAsync(
+                pinning.Value.Id,
+                s => s.Pin?.ProductId == product.Id ? s.Unpinned(UnpinReasons.ProductArchived, clock.GetUtcNow()) : null,
+                async () =>
+                {
+                    var read = first;
+                    first = null;
+                    return read ?? await GetAsync(pinning.Value.Id, cancellationToken);
+                },
+                null,
+                cancellationToken);
+        }
+    }
+
     public async Task<Versioned<LiveStream>> GetAsync(string streamId, CancellationToken ct)
     {
         Identifiers.EnsureRouteId("Stream", streamId);
@@ -106,6 +197,13 @@ public sealed class StreamService(
         return StreamView.From(stored, showcase.Select(p => p.Value));
     }
 
+    /// <summary>
+    /// Writes the stream's last pin event to the history before the next change: the history is written after each pin,
+    /// and this completes it should that write have been lost (the same entry again is harmless).
+    /// </summary>
+    private Task SavePinHistoryAsync(LiveStream stream, CancellationToken ct) =>
+        stream.LastPinEvent is { } last ? liveStore.SavePinEventAsync(stream.Id, last, ct) : Task.CompletedTask;
+
     private async Task<Versioned<LiveStream>> GetOwnedAsync(Caller caller, string streamId, CancellationToken ct)
     {
         Authorize.Merchant(caller);
@@ -115,17 +213,32 @@ public sealed class StreamService(
     }
 
     /// <param name="read">A version already read for this request, used for the first attempt (saves a read).</param>
-    private async Task<Versioned<LiveStream>> UpdateAsync(
-        Caller caller, string streamId, string? ifMatch, Func<LiveStream, LiveStream?> change, CancellationToken ct, Versioned<LiveStream>? read = null)
-    {
-        var (stored, written) = await Optimistic.UpdateAsync(
+    private Task<Versioned<LiveStream>> UpdateAsync(
+        Caller caller, string streamId, string? ifMatch, Func<LiveStream, LiveStream?> change, CancellationToken ct, Versioned<LiveStream>? read = null) =>
+        UpdateStoredAsync(
+            streamId,
+            change,
             () =>
             {
                 var first = read;
                 read = null;
                 return first is null ? GetOwnedAsync(caller, streamId, ct) : Task.FromResult(first);
             },
-            change,
+            ifMatch,
+            ct);
+
+    /// <summary>Writes a change under the ETag read; once written, caches hear of it and the live layer of a new state or pin.</summary>
+    private async Task<Versioned<LiveStream>> UpdateStoredAsync(
+        string streamId, Func<LiveStream, LiveStream?> change, Func<Task<Versioned<LiveStream>>> read, string? ifMatch, CancellationToken ct)
+    {
+        LiveStream? before = null;
+        var (stored, written) = await Optimistic.UpdateAsync(
+            read,
+            s =>
+            {
+                before = s;
+                return change(s);
+            },
             (stream, etag) => streams.ReplaceAsync(stream, etag, ct),
             ifMatch,
             $"Stream '{streamId}'",
@@ -133,6 +246,15 @@ public sealed class StreamService(
         if (written)
         {
             await events.StreamChangedAsync(stored.Value, ct);
+            if (before?.Status != stored.Value.Status)
+            {
+                await live.StreamStateChangedAsync(stored.Value, ct);
+            }
+
+            if (before?.LastPinEvent?.Revision != stored.Value.LastPinEvent?.Revision)
+            {
+                await live.PinChangedAsync(stored.Value, ct);
+            }
         }
 
         return stored;

@@ -20,6 +20,7 @@ public sealed record StreamView(
     DateTimeOffset? EndedAt,
     string PlaybackUrl,
     IReadOnlyList<ProductView> Showcase,
+    StreamPinView? Pin,
     DateTimeOffset UpdatedAt)
 {
     /// <summary>Builds the view; products that are missing or archived are left out of the showcase.</summary>
@@ -45,6 +46,10 @@ public sealed record StreamView(
             stream.EndedAt,
             stream.PlaybackUrl,
             showcase,
+            stream.Pin is { } pin ? new StreamPinView(pin.ProductId, pin.SkuId, pin.PinnedAt, stream.LastPinEvent?.Revision ?? 0) : null,
             stream.UpdatedAt);
     }
 }
+
+/// <summary>The pinned product (its details are in the showcase), the SKU its card shows (null: the first), and the pin's revision.</summary>
+public sealed record StreamPinView(string ProductId, string? SkuId, DateTimeOffset PinnedAt, long Revision);

@@ -16,6 +16,14 @@ public static class Routes
     public const string StreamShowcase = "streams/{streamId}/showcase";
     public const string StreamShowcaseProduct = "streams/{streamId}/showcase/{productId}";
     public const string StreamSales = "streams/{streamId}/sales";
+    public const string StreamPin = "streams/{streamId}/pin";
+    public const string StreamPins = "streams/{streamId}/pins";
+
+    /// <summary>SignalR clients built with withUrl("{base}/api/streams/{streamId}") POST {that}/negotiate.</summary>
+    public const string StreamNegotiate = "streams/{streamId}/negotiate";
+
+    /// <summary>Azure SignalR Service's upstream: connection events (infra/ points the service's upstream settings here).</summary>
+    public const string LiveUpstream = "live/upstream";
     public const string MerchantProductSaleCancel = "merchants/{merchantId}/products/{productId}/sales/{saleId}/cancel";
 
     public const string Guests = "guests";

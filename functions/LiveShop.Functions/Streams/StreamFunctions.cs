@@ -72,6 +72,28 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
             return api.Ok(updated.Value, updated.ETag);
         });
 
+    /// <summary>Pins a product of the showcase (replacing the pin); its viewers get the pin card at once.</summary>
+    [Function(nameof(PinProduct))]
+    public Task<IResult> PinProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamPin)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var caller = await api.CallerAsync();
+            var pinned = await streams.PinAsync(caller, streamId, await api.BodyAsync<PinInput>(ct), api.IfMatch, ct);
+            return api.Ok(pinned.Value, pinned.ETag);
+        });
+
+    [Function(nameof(UnpinProduct))]
+    public Task<IResult> UnpinProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.StreamPin)] HttpRequest request,
+        string streamId) =>
+        endpoint.RunAsync(request, async (api, ct) =>
+        {
+            var unpinned = await streams.UnpinAsync(await api.CallerAsync(), streamId, api.IfMatch, ct);
+            return api.Ok(unpinned.Value, unpinned.ETag);
+        });
+
     /// <summary>The hot path: the stream with its showcase, cached briefly, with ETag / If-None-Match.</summary>
     [Function(nameof(GetStream))]
     public Task<IResult> GetStream(

@@ -16,7 +16,7 @@ namespace LiveShop.StorageContractTests.Contracts;
 /// <summary>Builders for stored documents, with every kind of value a document holds (nested records, money, maps, offsets).</summary>
 internal static class Documents
 {
-    private static readonly DateTimeOffset Created = new(2026, 11, 25, 9, 30, 15, 123, TimeSpan.FromHours(7));
+    public static readonly DateTimeOffset Created = new(2026, 11, 25, 9, 30, 15, 123, TimeSpan.FromHours(7));
 
     public static string UniqueId(string prefix) => $"{prefix}_{Guid.NewGuid():N}";
 

@@ -22,6 +22,9 @@ public sealed class LatentStreamStore(IStreamStore inner) : IStreamStore
     public Task<IReadOnlyList<Versioned<LiveStream>>> ReadManyAsync(string partitionKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         inner.ReadManyAsync(partitionKey, ids, cancellationToken);
 
+    public Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken) =>
+        inner.FindPinningAsync(merchantId, productId, cancellationToken);
+
     public Task<string> CreateAsync(LiveStream document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
 
     public async Task<string> ReplaceAsync(LiveStream document, string ifMatch, CancellationToken cancellationToken)

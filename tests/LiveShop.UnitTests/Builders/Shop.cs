@@ -1,5 +1,6 @@
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Live;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
 using LiveShop.Core.Storage.InMemory;
@@ -10,7 +11,7 @@ using Moq;
 namespace LiveShop.UnitTests.Builders;
 
 /// <summary>
-/// The services over fresh in-memory stores, a fake clock and a mock of <see cref="ICatalogEvents"/>.
+/// The services over fresh in-memory stores, a fake clock and mocks of <see cref="ICatalogEvents"/> and <see cref="ILiveEvents"/>.
 /// Every test builds its own, so no test sees another's data.
 /// </summary>
 public sealed class Shop
@@ -32,11 +33,12 @@ public sealed class Shop
     {
         var markets = new ServedMarkets(servedMarkets);
         ProductStore = productStore ?? Products;
-        Catalog = new CatalogService(ProductStore, Events.Object, markets, Clock);
-        Streams = new StreamService(wrapStreams?.Invoke(StreamStore) ?? StreamStore, ProductStore, Events.Object, markets, Clock);
+        LiveStore = new InMemoryLiveStore(Clock);
+        Streams = new StreamService(wrapStreams?.Invoke(StreamStore) ?? StreamStore, ProductStore, Events.Object, Live.Object, LiveStore, markets, Clock);
+        Catalog = new CatalogService(ProductStore, Events.Object, Streams, markets, Clock);
         CartStore = new InMemoryCartStore(Clock);
         Stock = new StockLedger(wrapStock?.Invoke(StockStore) ?? StockStore, Clock);
-        Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Clock);
+        Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Live.Object, Scheduler.Object, Clock);
         Claims = new SaleClaims(ClaimStore);
         Carts = new CartService(wrapCarts?.Invoke(CartStore) ?? CartStore, ProductStore, Stock, Claims, markets, CartSettings, Clock);
     }
@@ -55,6 +57,14 @@ public sealed class Shop
     public InMemoryCartStore CartStore { get; }
 
     public Mock<ICatalogEvents> Events { get; } = new();
+
+    /// <summary>What the services tell the live layer (verified by the live tests).</summary>
+    public Mock<ILiveEvents> Live { get; } = new();
+
+    public Mock<ISaleScheduler> Scheduler { get; } = new();
+
+    /// <summary>The live store (pin history, presences...) in memory, on <see cref="Clock"/>.</summary>
+    public InMemoryLiveStore LiveStore { get; }
 
     public CatalogService Catalog { get; }
 

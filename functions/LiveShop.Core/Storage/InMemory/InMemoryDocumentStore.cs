@@ -96,6 +96,15 @@ public class InMemoryDocumentStore<T>(TimeProvider clock) : IDocumentStore<T>
         }
     }
 
+    /// <summary>Deletes a document; false when there was none.</summary>
+    protected bool Delete(string partitionKey, string id)
+    {
+        lock (_gate)
+        {
+            return Live((partitionKey, id)) is not null && _entries.Remove((partitionKey, id));
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> on the current version of a document under the store's lock (for atomic patches).</summary>
     protected TResult Atomically<TResult>(string partitionKey, string id, Func<Versioned<T>?, (T? Write, TResult Result)> action)
     {

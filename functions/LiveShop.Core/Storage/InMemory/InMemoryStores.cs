@@ -11,7 +11,14 @@ public sealed class InMemoryProductStore : InMemoryDocumentStore<Product>, IProd
         Task.FromResult(Keyset.Page(Partition(merchantId).Select(v => v.Value).Where(p => includeArchived || !p.IsArchived), p => p.Id, after, limit));
 }
 
-public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore;
+public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore
+{
+    public Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Versioned<LiveStream>> pinning = All().Where(s => s.Value.MerchantId == merchantId && s.Value.Pin?.ProductId == productId).ToList();
+        return Task.FromResult(pinning);
+    }
+}
 
 /// <summary>Carts in memory; a cart expires after its time to live, on <paramref name="clock"/>.</summary>
 public sealed class InMemoryCartStore(TimeProvider clock) : InMemoryDocumentStore<Cart>(clock), ICartStore;
