@@ -68,8 +68,8 @@ public sealed class CheckoutFaultTests(ITestOutputHelper output)
         await using var runner = await StartFaultyRunnerAsync(faults);
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: stock);
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), dealPrice: 1500, allotment: allotment, perCustomerLimit: limit, startsIn: TimeSpan.FromSeconds(11)));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, dealPrice: 1500, allotment: allotment, perCustomerLimit: limit, startsIn: TimeSpan.FromSeconds(11)));
         runner.Clock.Advance(TimeSpan.FromSeconds(12));
 
         // Each buyer starts two checkouts at once, of 1 and 2 units: together they would pass the limit.

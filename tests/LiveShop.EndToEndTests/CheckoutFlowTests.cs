@@ -266,8 +266,8 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), dealPrice: 1500, allotment: 10, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, dealPrice: 1500, allotment: 10, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
         runner.Clock.Advance(TimeSpan.FromSeconds(12));
         var viewerId = RunnerFixture.NewViewerId();
         var token = runner.ViewerToken(viewerId);
@@ -313,8 +313,8 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), dealPrice: 1500, allotment: 10, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, dealPrice: 1500, allotment: 10, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
         runner.Clock.Advance(TimeSpan.FromSeconds(12));
         var viewerId = RunnerFixture.NewViewerId();
         var token = runner.ViewerToken(viewerId);
@@ -351,10 +351,10 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
-        var saleOnOtherSku = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), skuId: "shirt-m", dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
+        var saleOnOtherSku = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, skuId: "shirt-m", dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(11)));
         runner.Clock.Advance(TimeSpan.FromSeconds(12));
         var viewerId = RunnerFixture.NewViewerId();
         var token = runner.ViewerToken(viewerId);

@@ -20,7 +20,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", price: 2000, stock: 20);
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, runner.Clock.GetUtcNow(), dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(15)));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(product, now, dealPrice: 1500, perCustomerLimit: 2, startsIn: TimeSpan.FromSeconds(15)));
         var viewer = runner.NewViewer();
         var lines = Routes.Format(Routes.CartLines, "uk");
 
@@ -84,6 +84,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, "uk", stock: 20);
+        using var frozen = runner.Clock.Freeze(); // the times below are relative to this "now", whatever the load
         var now = runner.Clock.GetUtcNow();
         var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, now, allotment: 7, startsIn: TimeSpan.FromSeconds(20), durationSeconds: 120));
 
@@ -204,9 +205,9 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant, stock: 200);
+        using var frozen = runner.Clock.Freeze(); // the times below are relative to this "now", whatever the load
         var now = runner.Clock.GetUtcNow();
 
-        // A second of slack on the countdown: the request reaches the app a moment after "now" was read.
         var shortest = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, now, allotment: 1, perCustomerLimit: 1, startsIn: TimeSpan.FromSeconds(11), durationSeconds: FlashSaleService.MinDurationSeconds));
         var longest = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, now, skuId: "shirt-m", allotment: 200, perCustomerLimit: (int)Cart.MaxQuantityPerLine, startsIn: TimeSpan.FromSeconds(299), durationSeconds: FlashSaleService.MaxDurationSeconds));
 
@@ -220,6 +221,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant);
+        using var frozen = runner.Clock.Freeze(); // the times below are relative to this "now", whatever the load
         var now = runner.Clock.GetUtcNow();
         var first = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(product, now, startsIn: TimeSpan.FromSeconds(30), durationSeconds: 120));
         var route = Routes.Format(Routes.StreamSales, stream);
@@ -335,6 +337,7 @@ public sealed class FlashSaleFlowTests(RunnerFixture runner)
     {
         var merchant = RunnerFixture.NewMerchantId();
         var (stream, product) = await runner.CreateLiveStreamWithProductAsync(merchant);
+        using var frozen = runner.Clock.Freeze(); // the times below are relative to this "now", whatever the load
         var now = runner.Clock.GetUtcNow();
         var route = Routes.Format(Routes.StreamSales, stream);
         var token = runner.MerchantToken(merchant);

@@ -173,8 +173,8 @@ public sealed class LiveTests(RunnerFixture runner)
         await using var buyer = await LiveClient.ConnectAsync(runner, stream, buyerToken);
 
         // The shortest countdown a sale may have: its schedule announces the start when it comes.
-        var sale = await runner.CreateFlashSaleAsync(merchant, stream, Inputs.FlashSale(
-            product, runner.Clock.GetUtcNow(), dealPrice: 1500, allotment: 2, perCustomerLimit: 2, startsIn: FlashSaleServiceMinCountdown()));
+        var sale = await runner.CreateFlashSaleAsync(merchant, stream, now => Inputs.FlashSale(
+            product, now, dealPrice: 1500, allotment: 2, perCustomerLimit: 2, startsIn: FlashSaleServiceMinCountdown()));
         var upcoming = await viewer.NextAsync(LiveMethods.SaleChanged, m => Text(m, "saleId") == sale.Id);
         var active = await viewer.NextAsync(LiveMethods.SaleChanged, m => Text(m, "state") == "active", TimeSpan.FromSeconds(30));
 

@@ -276,6 +276,17 @@ public sealed class RunnerFixture : IAsyncLifetime, IAsyncDisposable
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"Creating the flash sale answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<FlashSaleView>(ApiJson.Options))!;
     }
+
+    /// <summary>
+    /// Creates a flash sale whose times are relative to the app's "now": the clock stands still from reading it until
+    /// the app has answered, so a countdown at its bound (10 s, 300 s) is never refused because the machine is slow.
+    /// </summary>
+    public async Task<FlashSaleView> CreateFlashSaleAsync(string merchantId, string streamId, Func<DateTimeOffset, FlashSaleInput> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var frozen = Clock.Freeze();
+        return await CreateFlashSaleAsync(merchantId, streamId, input(Clock.GetUtcNow()));
+    }
 }
 
 /// <summary>Who a cart request comes from: a signed-in viewer (bearer token), a guest (X-Guest-Token), or both (a merge).</summary>
@@ -288,17 +299,41 @@ public sealed record Shopper(string? BearerToken, string? GuestToken)
     public static Shopper Anonymous { get; } = new(null, null);
 }
 
-/// <summary>Real time plus an offset a test can move forward; never backward, so other tests' data stays valid.</summary>
+/// <summary>
+/// Real time plus an offset a test can move forward; never backward, so other tests' data stays valid. It can stand
+/// still for a while (<see cref="Freeze"/>), so a test's request that must arrive "within a second" of a time it read
+/// does, however slow the machine is.
+/// </summary>
 public sealed class TestClock : TimeProvider
 {
     private long _offsetTicks;
+    private long _frozenTicks;
 
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+    public override DateTimeOffset GetUtcNow() =>
+        Interlocked.Read(ref _frozenTicks) is var frozen and not 0 ? new DateTimeOffset(frozen, TimeSpan.Zero) : Running();
 
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         Interlocked.Add(ref _offsetTicks, by.Ticks);
+        if (Interlocked.Read(ref _frozenTicks) != 0)
+        {
+            Interlocked.Add(ref _frozenTicks, by.Ticks);
+        }
+    }
+
+    /// <summary>Stops the clock at the present until disposed; it then goes on from real time (a jump forward, never back).</summary>
+    public IDisposable Freeze()
+    {
+        Interlocked.Exchange(ref _frozenTicks, Running().UtcTicks);
+        return new Thaw(this);
+    }
+
+    private DateTimeOffset Running() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    private sealed class Thaw(TestClock clock) : IDisposable
+    {
+        public void Dispose() => Interlocked.Exchange(ref clock._frozenTicks, 0);
     }
 }
 

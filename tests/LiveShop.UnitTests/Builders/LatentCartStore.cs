@@ -5,9 +5,11 @@ namespace LiveShop.UnitTests.Builders;
 
 /// <summary>
 /// A cart store that yields before every read and write, the way a network round trip does, so that concurrent
-/// read-modify-writes really interleave (the in-memory store alone completes synchronously).
+/// read-modify-writes really interleave (the in-memory store alone completes synchronously). With a
+/// <paramref name="writes"/> gate, every write waits at it first, so the writers it waits for have all read before
+/// any writes: the race is certain, whatever the scheduler does.
 /// </summary>
-public sealed class LatentCartStore(ICartStore inner) : ICartStore
+public sealed class LatentCartStore(ICartStore inner, RaceGate? writes = null) : ICartStore
 {
     private int _conflicts;
 
@@ -29,6 +31,7 @@ public sealed class LatentCartStore(ICartStore inner) : ICartStore
     public async Task<string> CreateAsync(Cart document, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        await (writes?.ArriveAsync() ?? Task.CompletedTask);
         try
         {
             return await inner.CreateAsync(document, cancellationToken);
@@ -43,6 +46,7 @@ public sealed class LatentCartStore(ICartStore inner) : ICartStore
     public async Task<string> ReplaceAsync(Cart document, string ifMatch, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        await (writes?.ArriveAsync() ?? Task.CompletedTask);
         try
         {
             return await inner.ReplaceAsync(document, ifMatch, cancellationToken);

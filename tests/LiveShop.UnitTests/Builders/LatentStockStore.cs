@@ -5,8 +5,10 @@ namespace LiveShop.UnitTests.Builders;
 /// <summary>
 /// A stock store that yields before every call, the way a network round trip does, so that concurrent ledger calls
 /// really interleave between their reads and their conditional writes; it counts the reads and writes it passes on.
+/// With a <paramref name="changes"/> gate, every conditional change waits at it first, so the buyers it waits for
+/// have all chosen their shards before any unit is taken.
 /// </summary>
-public sealed class LatentStockStore(IStockStore inner, bool yields = true) : IStockStore
+public sealed class LatentStockStore(IStockStore inner, bool yields = true, RaceGate? changes = null) : IStockStore
 {
     private int _reads;
     private int _writes;
@@ -38,6 +40,7 @@ public sealed class LatentStockStore(IStockStore inner, bool yields = true) : IS
     public async Task<StockShard?> TryApplyAsync(string shardId, StockChange change, CancellationToken cancellationToken)
     {
         await PauseAsync();
+        await (changes?.ArriveAsync() ?? Task.CompletedTask);
         Interlocked.Increment(ref _writes);
         var written = await inner.TryApplyAsync(shardId, change, cancellationToken);
         if (written is null)

@@ -5,9 +5,10 @@ namespace LiveShop.UnitTests.Builders;
 
 /// <summary>
 /// A stream store that yields before every read and replace, the way a network round trip does, so that
-/// concurrent read-modify-writes really interleave (the in-memory store alone completes synchronously).
+/// concurrent read-modify-writes really interleave (the in-memory store alone completes synchronously). With a
+/// <paramref name="replaces"/> gate, every replace waits at it first, so the writers it waits for have all read.
 /// </summary>
-public sealed class LatentStreamStore(IStreamStore inner) : IStreamStore
+public sealed class LatentStreamStore(IStreamStore inner, RaceGate? replaces = null) : IStreamStore
 {
     private int _conflicts;
 
@@ -30,6 +31,7 @@ public sealed class LatentStreamStore(IStreamStore inner) : IStreamStore
     public async Task<string> ReplaceAsync(LiveStream document, string ifMatch, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        await (replaces?.ArriveAsync() ?? Task.CompletedTask);
         try
         {
             return await inner.ReplaceAsync(document, ifMatch, cancellationToken);
