@@ -7,6 +7,7 @@ using LiveShop.Core.Storage;
 using LiveShop.Functions.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace LiveShop.Functions.Http;
 
@@ -62,6 +63,8 @@ public sealed class HttpEndpoint(IBearerAuthenticator authenticator, ILogger<Htt
 /// <summary>The request as a function handler sees it.</summary>
 public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authenticator)
 {
+    private byte[]? _body;
+
     public HttpRequest Http => request;
 
     /// <summary>
@@ -141,12 +144,51 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
         }
     }
 
+    /// <summary>
+    /// The JSON body of an endpoint where it is optional: null when the request has none, whatever its framing
+    /// (Content-Length or chunked); otherwise as <see cref="BodyAsync{T}"/> (so a body that is not JSON is 415).
+    /// </summary>
+    public async Task<T?> OptionalBodyAsync<T>(CancellationToken ct)
+        where T : class
+    {
+        if (string.IsNullOrEmpty(request.ContentType) && (await ReadLimitedAsync(ct)).Length == 0)
+        {
+            return null;
+        }
+
+        return await BodyAsync<T>(ct);
+    }
+
     /// <summary>The JSON body's exact bytes (for signatures): 415 if not JSON, 413 if over <see cref="HttpEndpoint.MaxBodyBytes"/>.</summary>
     public async Task<byte[]> RawBodyAsync(CancellationToken ct)
     {
-        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(request.ContentType))
         {
-            throw new LiveShopException(ErrorKind.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+            throw new LiveShopException(ErrorKind.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json (UTF-8).");
+        }
+
+        return await ReadLimitedAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether a Content-Type is JSON: exactly the media type application/json (any case), with parameters allowed;
+    /// a charset, when given, must be UTF-8 (RFC 8259). application/jsonx or application/json-seq are not JSON.
+    /// </summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && HeaderUtilities.RemoveQuotes(type.Charset) is var charset
+        && (charset.Length == 0 || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The body's bytes (read once, then kept): 413 past <see cref="HttpEndpoint.MaxBodyBytes"/>, 400 when its framing is
+    /// broken (a bad or huge chunk size, a body shorter than its Content-Length): the server's own error, never a 500.
+    /// </summary>
+    private async Task<byte[]> ReadLimitedAsync(CancellationToken ct)
+    {
+        if (_body is not null)
+        {
+            return _body;
         }
 
         if (request.ContentLength > HttpEndpoint.MaxBodyBytes)
@@ -156,18 +198,32 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
 
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            if (buffer.Length + read > HttpEndpoint.MaxBodyBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
-                throw TooLarge();
-            }
+                if (buffer.Length + read > HttpEndpoint.MaxBodyBytes)
+                {
+                    throw TooLarge();
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
+        }
+        catch (Exception error) when (error is BadHttpRequestException
+            || (error is IOException && !request.HttpContext.RequestAborted.IsCancellationRequested))
+        {
+            // Kestrel reports most broken framing as a bad request, and a chunk size past its range as an IOException.
+            throw LiveShopException.BadRequest(
+                "Malformed body", "The request body could not be read: its framing is invalid (a bad chunk size, or fewer bytes than the Content-Length).");
         }
 
-        return buffer.ToArray();
+        return _body = buffer.ToArray();
     }
 
     /// <summary>202 with the body and a Location (this collection URL plus the id) to follow; Retry-After while <paramref name="running"/>.</summary>

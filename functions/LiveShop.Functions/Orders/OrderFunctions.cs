@@ -77,7 +77,7 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
         endpoint.RunAsync(request, async (api, ct) =>
         {
             var caller = await api.CallerAsync();
-            var body = request.ContentLength is 0 or null && string.IsNullOrEmpty(request.ContentType) ? null : await api.BodyAsync<RefundInput>(ct);
+            var body = await api.OptionalBodyAsync<RefundInput>(ct);
             var order = await orders.RefundAsync(caller, merchantId, orderId, request.Headers["Idempotency-Key"].ToString(), body, ct);
             return api.Ok(OrderView.From(order.Value), order.ETag);
         });
