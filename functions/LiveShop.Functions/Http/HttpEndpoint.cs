@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LiveShop.Core.Carts;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
@@ -61,7 +62,7 @@ public sealed class HttpEndpoint(IBearerAuthenticator authenticator, ILogger<Htt
 }
 
 /// <summary>The request as a function handler sees it.</summary>
-public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authenticator)
+public sealed partial class ApiRequest(HttpRequest request, IBearerAuthenticator authenticator)
 {
     private byte[]? _body;
 
@@ -303,7 +304,21 @@ public sealed class ApiRequest(HttpRequest request, IBearerAuthenticator authent
             return "it is nested too deeply.";
         }
 
+        if (DuplicateProperty().Match(message) is { Success: true } duplicate)
+        {
+            return $"it has the property '{duplicate.Groups[1].Value}' more than once.";
+        }
+
+        // The reader's own messages (bad tokens, trailing data) name no type; anything else might, so it is not echoed.
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var said = cut > 0 ? message[..cut] : message;
+        return NamesAType().IsMatch(said) ? "it is not the JSON this endpoint expects." : said;
     }
+
+    [GeneratedRegex("^Duplicate property '([^']{1,64})'", RegexOptions.CultureInvariant)]
+    private static partial Regex DuplicateProperty();
+
+    /// <summary>A .NET type or member as the serializer names it: a dotted name, or the words type/member/.NET.</summary>
+    [GeneratedRegex(@"\b(type|member|\.NET)\b|[A-Za-z]+\.[A-Z][A-Za-z]+\.", RegexOptions.CultureInvariant)]
+    private static partial Regex NamesAType();
 }
