@@ -29,7 +29,7 @@ public static class ProductRules
 
         var market = v.Market("market", input!.Market);
         var title = v.Text("title", input.Title, 1, MaxTitleLength);
-        var description = v.OptionalText("description", input.Description, MaxDescriptionLength);
+        var description = v.OptionalText("description", input.Description, MaxDescriptionLength, multiline: true);
 
         v.Count("imageUrls", input.ImageUrls ?? [], 0, MaxImages);
         var images = (input.ImageUrls ?? []).Select((url, i) => v.HttpsUrl($"imageUrls[{i}]", url)).ToList();

@@ -37,21 +37,28 @@ public sealed class Validator
                 ? $"must be {minLength} characters long."
                 : $"must be {minLength} to {maxLength} characters long (it is {trimmed.Length}).");
         }
-        else if (trimmed.Any(char.IsControl))
+        else if (TextRules.Problem(trimmed, multiline: false) is { } problem)
         {
-            Add(field, "must not contain control characters.");
+            Add(field, problem);
         }
 
         return trimmed;
     }
 
-    /// <summary>Checks an optional string's length; returns the trimmed value or an empty string.</summary>
-    public string OptionalText(string field, string? value, int maxLength)
+    /// <summary>
+    /// Checks an optional string's length and characters (the same rule as <see cref="Text"/>; a
+    /// <paramref name="multiline"/> text may also have line breaks and tabs); returns the trimmed value or an empty string.
+    /// </summary>
+    public string OptionalText(string field, string? value, int maxLength, bool multiline = false)
     {
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters long (it is {trimmed.Length}).");
+        }
+        else if (TextRules.Problem(trimmed, multiline) is { } problem)
+        {
+            Add(field, problem);
         }
 
         return trimmed;
@@ -157,14 +164,58 @@ public sealed class Validator
     }
 }
 
-/// <summary>The shape every id in a route or body must have (also safe as a Cosmos id).</summary>
+/// <summary>The characters every text field may hold, whether required or optional.</summary>
+public static class TextRules
+{
+    /// <summary>
+    /// What is wrong with the text's characters, or null: no control characters (NUL, ESC of an ANSI escape, ...; line
+    /// breaks and tabs only in a multi-line text), no unpaired surrogates, no bidirectional overrides or isolates
+    /// (they make text display other than it reads).
+    /// </summary>
+    public static string? Problem(string text, bool multiline)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+            {
+                return multiline
+                    ? "must not contain control characters other than line breaks and tabs."
+                    : "must not contain control characters.";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "must be valid Unicode text (it has an unpaired surrogate).";
+            }
+            else if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                return "must not contain bidirectional override or isolate characters.";
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>The shape every id in a route or body must have (also safe as a Cosmos id and as a path segment).</summary>
 public static class Identifiers
 {
     /// <summary>What an invalid identifier is told.</summary>
-    public const string Rule = "must be 1 to 64 characters of letters, digits, '-', '_' or '.'.";
+    public const string Rule =
+        "must be 1 to 64 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, without '..'.";
 
     public static bool IsValid(string? value) =>
-        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        value is { Length: > 0 and <= 64 }
+        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+        && char.IsAsciiLetterOrDigit(value[0])
+        && char.IsAsciiLetterOrDigit(value[^1])
+        && !value.Contains("..", StringComparison.Ordinal);
 
     /// <summary>A route id that cannot exist answers 404 without touching storage.</summary>
     public static void EnsureRouteId(string what, string value)

@@ -80,6 +80,23 @@ public class ProductRulesTests
         AssertInvalid(new ProductInputBuilder().WithTitle(new string('t', ProductRules.MaxTitleLength + 1)).Build(), "title");
     }
 
+    [Theory]
+    [InlineData("nul\u0000")]
+    [InlineData("\u001b[31mred")]
+    public void Validate_ControlCharactersInDescription_NamesDescription(string description)
+    {
+        AssertInvalid(new ProductInputBuilder().WithDescription(description).Build(), "description");
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../other")]
+    [InlineData(".")]
+    public void Validate_PathLikeSkuId_NamesTheSkuId(string skuId)
+    {
+        AssertInvalid(new ProductInputBuilder().WithSku(skuId).Build(), "skus[0].skuId");
+    }
+
     [Fact]
     public void Validate_DescriptionTooLong_NamesDescription()
     {
