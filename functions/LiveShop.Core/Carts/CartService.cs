@@ -148,6 +148,12 @@ public sealed class CartService(
                 $"Together the carts hold {together} different lines; a cart holds at most {Cart.MaxLines}. Remove {together - Cart.MaxLines} first, then merge again.");
         }
 
+        // Likewise when together they would cost more than any order may (each line capped as the merge caps it).
+        var merging = (viewerCart?.Value.Lines ?? []).Concat(guestCart?.Value.Handover is null ? guestCart?.Value.Lines ?? [] : [])
+            .GroupBy(l => l.LineId, StringComparer.Ordinal)
+            .Select(g => (g.First().AddedUnitPrice, Math.Min(Cart.MaxQuantityPerLine, g.Sum(l => l.Quantity))));
+        PriceBook.EnsureWithinMaxTotal(m, merging, "Together the carts");
+
         // 1. The guest cart hands its lines over (or already has, in a retried merge).
         var (handed, _) = await Optimistic.UpsertAsync(
             Reads(guest, m, guestCart ?? Absent(guest, m), ct),
@@ -375,7 +381,19 @@ public sealed class CartService(
             cart =>
             {
                 var now = clock.GetUtcNow();
-                return change(cart, now) is { } changed ? changed with { UpdatedAt = now, Ttl = settings.IdleSeconds } : null;
+                if (change(cart, now) is not { } changed)
+                {
+                    return null;
+                }
+
+                // A change that makes the cart dearer than any order may be is refused before it is written.
+                var after = PriceBook.Sum(changed.Lines.Select(l => (l.AddedUnitPrice, l.Quantity)));
+                if (after > PriceBook.MaxTotalMinorUnits && after > PriceBook.Sum(cart.Lines.Select(l => (l.AddedUnitPrice, l.Quantity))))
+                {
+                    throw PriceBook.TooLarge(market, after, "The cart");
+                }
+
+                return changed with { UpdatedAt = now, Ttl = settings.IdleSeconds };
             },
             carts,
             ifMatch,

@@ -61,6 +61,9 @@ public static class RejectionReasons
     public const string Expired = "expired";
     public const string Cancelled = "cancelled";
 
+    /// <summary>The order would cost more than any order may (<see cref="Pricing.PriceBook.MaxTotalMinorUnits"/>).</summary>
+    public const string TotalTooLarge = Pricing.PriceBook.TotalTooLarge;
+
     /// <summary>A step kept failing (storage unavailable); nothing was charged and nothing is held.</summary>
     public const string Failed = "failed";
 }

@@ -6,6 +6,7 @@ using LiveShop.Core.Catalog;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Markets;
+using LiveShop.Core.Pricing;
 using LiveShop.Core.Storage;
 using LiveShop.Core.Validation;
 
@@ -130,9 +131,9 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
                 merchants.Count == 0
                     ? $"Your {valid.Market} cart is empty."
                     : $"Your cart holds products of {merchants.Count} merchants; check out one at a time (fromCart.merchantId: one of {string.Join(", ", merchants)}).");
-        var items = lines.Where(l => l.MerchantId == merchantId)
-            .Select(l => new CheckoutItem(l.MerchantId, l.ProductId, l.SkuId, l.Quantity, l.StreamId))
-            .ToList();
+        var mine = lines.Where(l => l.MerchantId == merchantId).ToList();
+        PriceBook.EnsureWithinMaxTotal(MarketRegistry.Get(valid.Market), mine.Select(l => (l.AddedUnitPrice, l.Quantity)), "This checkout");
+        var items = mine.Select(l => new CheckoutItem(l.MerchantId, l.ProductId, l.SkuId, l.Quantity, l.StreamId)).ToList();
         return items.Count > 0
             ? (merchantId, items)
             : throw LiveShopException.Unprocessable("Nothing to buy", $"Your {valid.Market} cart has no lines of merchant '{merchantId}'.");

@@ -68,6 +68,13 @@ public sealed class CheckoutSteps(
             lines.Add(new PricedLine(line, item, product.Title, sku.Attributes, price.Unit, price.Regular, price.Sale?.Id));
         }
 
+        // Prices may have risen since the cart was checked: a total past the bound rejects the checkout (no retry helps).
+        var regular = PriceBook.Sum(lines.Select(l => (l.RegularUnitPrice, l.Item.Quantity)));
+        if (regular > PriceBook.MaxTotalMinorUnits)
+        {
+            return Rejected(RejectionReasons.TotalTooLarge, null, PriceBook.TooLargeDetail(market, regular, "This checkout"));
+        }
+
         var totals = PriceBook.Total(market, lines.Select(l => (new LinePrice(l.UnitPrice, l.RegularUnitPrice, null), l.Item.Quantity)));
         var amounts = new OrderAmounts(totals.Subtotal, totals.Discount, totals.Tax.Amount ?? Money.Money.Zero(market.Currency), totals.Total);
         return new PricingResult(lines, amounts, null);

@@ -52,12 +52,13 @@ public readonly record struct Money
     /// The part of this amount (which includes tax) that is tax at <paramref name="rateBasisPoints"/>:
     /// amount * rate / (10000 + rate), rounded half away from zero to the minor unit.
     /// </summary>
+    /// <remarks>The product is taken in 128 bits, so no amount a long holds overflows (the tax is at most the amount).</remarks>
     public Money IncludedTax(int rateBasisPoints) =>
-        new(MoneyMath.DivideRounded(checked(MinorUnits * rateBasisPoints), 10_000L + rateBasisPoints), Currency);
+        new(MoneyMath.DivideRounded((Int128)MinorUnits * rateBasisPoints, 10_000L + rateBasisPoints), Currency);
 
     /// <summary>Tax on top of this (tax-exclusive) amount: amount * rate / 10000, rounded half away from zero.</summary>
     public Money ExclusiveTax(int rateBasisPoints) =>
-        new(MoneyMath.DivideRounded(checked(MinorUnits * rateBasisPoints), 10_000L), Currency);
+        new(MoneyMath.DivideRounded((Int128)MinorUnits * rateBasisPoints, 10_000L), Currency);
 
     public int CompareTo(Money other)
     {
@@ -122,15 +123,15 @@ internal static class MoneyMath
         return result;
     }
 
-    /// <summary>Integer division rounded half away from zero.</summary>
-    public static long DivideRounded(long numerator, long denominator)
+    /// <summary>Integer division rounded half away from zero (checked: a quotient past a long's range throws).</summary>
+    public static long DivideRounded(Int128 numerator, long denominator)
     {
-        var quotient = Math.DivRem(numerator, denominator, out var remainder);
-        if (Math.Abs(remainder) * 2 >= Math.Abs(denominator))
+        var (quotient, remainder) = Int128.DivRem(numerator, denominator);
+        if (Int128.Abs(remainder) * 2 >= Math.Abs(denominator))
         {
             quotient += (numerator < 0) ^ (denominator < 0) ? -1 : 1;
         }
 
-        return quotient;
+        return checked((long)quotient);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Errors;
 using LiveShop.Core.Markets;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
@@ -22,6 +24,59 @@ namespace LiveShop.Core.Pricing;
 /// </remarks>
 public static class PriceBook
 {
+    /// <summary>
+    /// The most an order (or a cart) may cost, in minor units: the dearest price a SKU may have
+    /// (<see cref="ProductRules.MaxPriceMinorUnits"/>). Within it every money computation fits a long with room to
+    /// spare; a cart or checkout past it is refused with 422 (<see cref="TotalTooLarge"/>) before anything is written.
+    /// </summary>
+    public const long MaxTotalMinorUnits = ProductRules.MaxPriceMinorUnits;
+
+    /// <summary>What a refusal for a total past <see cref="MaxTotalMinorUnits"/> is called (problem title and checkout rejection reason).</summary>
+    public const string TotalTooLarge = "total_too_large";
+
+    /// <summary>
+    /// The sum of unit price x quantity over <paramref name="lines"/>, in 128 bits (never overflows: any number of lines
+    /// of any long amounts); compare it with <see cref="MaxTotalMinorUnits"/>.
+    /// </summary>
+    public static Int128 Sum(IEnumerable<(Money.Money Unit, long Quantity)> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        Int128 sum = 0;
+        foreach (var (unit, quantity) in lines)
+        {
+            sum += (Int128)unit.MinorUnits * quantity;
+        }
+
+        return sum;
+    }
+
+    /// <summary>422 <see cref="TotalTooLarge"/> when the lines would cost more than <see cref="MaxTotalMinorUnits"/>.</summary>
+    public static void EnsureWithinMaxTotal(Market market, IEnumerable<(Money.Money Unit, long Quantity)> lines, string what)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        if (Sum(lines) is var sum && sum > MaxTotalMinorUnits)
+        {
+            throw TooLarge(market, sum, what);
+        }
+    }
+
+    /// <summary>The refusal of a total past <see cref="MaxTotalMinorUnits"/>, saying both amounts.</summary>
+    public static LiveShopException TooLarge(Market market, Int128 sum, string what)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        return LiveShopException.Unprocessable(TotalTooLarge, TooLargeDetail(market, sum, what));
+    }
+
+    /// <summary>Why a total past <see cref="MaxTotalMinorUnits"/> is refused, in the buyer's currency.</summary>
+    public static string TooLargeDetail(Market market, Int128 sum, string what)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        var max = new Money.Money(MaxTotalMinorUnits, market.Currency);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{what} would cost {sum} minor units of {market.Currency.Code}; an order may cost at most {max} ({MaxTotalMinorUnits} minor units) ({TotalTooLarge}). Buy fewer units or split the order.");
+    }
+
     /// <summary>The unit price that applies to <paramref name="quantity"/> units of the SKU bought from <paramref name="streamId"/> now.</summary>
     /// <param name="streamId">The live stream the line or buy-now is from (null: none); only that stream's sale applies.</param>
     /// <param name="stock">The SKU's stock as read (null when unknown: then a sale is assumed to have units left).</param>
@@ -48,6 +103,8 @@ public static class PriceBook
         var discount = Money.Money.Zero(market.Currency);
         foreach (var (price, quantity) in lines)
         {
+            // Within the input bounds (50 lines of 99 units at most 10^12 each) these sums fit; the tax is computed
+            // in 128 bits. Carts and checkouts refuse totals past MaxTotalMinorUnits before they are written.
             subtotal += price.Regular * quantity;
             discount += price.Discount * quantity;
         }

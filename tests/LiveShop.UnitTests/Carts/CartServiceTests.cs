@@ -1,6 +1,8 @@
 using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Errors;
+using LiveShop.Core.Markets;
+using LiveShop.Core.Pricing;
 using LiveShop.Core.Stock;
 using LiveShop.UnitTests.Builders;
 
@@ -719,5 +721,41 @@ public class CartServiceTests
         Assert.Equal(2, stored.BoughtIn("fls_0"));
         Assert.Equal(1, stored.BoughtIn("fls_new"));
         Assert.False(stored.SalePurchases.ContainsKey("fls_1"));
+    }
+
+    [Fact]
+    public async Task AddAsync_TotalPastTheMostAnOrderMayCost_422TotalTooLargeAndNothingWritten()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: new ProductInputBuilder().WithSku("sku-1", ProductRules.MaxPriceMinorUnits).WithSku("sku-2", 1));
+        await shop.AddAsync(Shop.Viewer, product, 1);
+        var before = await shop.CartAsync(Shop.Viewer);
+
+        var error = await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.AddAsync(Shop.Viewer, product, 1, "sku-2"));
+
+        Assert.Equal(PriceBook.TotalTooLarge, error.Title);
+        Assert.Equal(before.Version, (await shop.CartAsync(Shop.Viewer)).Version);
+        await Problem.ThrowsAsync(ErrorKind.Unprocessable, () => shop.Carts.SetQuantityAsync(Shop.Viewer, "us", CartSteps.LineId(product), new CartQuantityInput(2), null, None));
+        Assert.Equal(before.Version, (await shop.CartAsync(Shop.Viewer)).Version);
+    }
+
+    [Fact]
+    public async Task GetAsync_UkCartOf47LinesOf99UnitsAtTheHighestPrice_ShowsItsTotalsInsteadOf500()
+    {
+        var shop = new Shop();
+        var product = await shop.CreateProductAsync(input: ProductInputBuilder.For("uk").WithSkus(47));
+        foreach (var sku in product.Skus)
+        {
+            await shop.ChangeSkuAsync(product, sku.Id, s => s with { Price = MarketRegistry.Get("uk").Amount(ProductRules.MaxPriceMinorUnits) });
+        }
+
+        var lines = product.Skus.Select(s => new CartLine(
+            CartLine.IdFor(SkuRef.Of(product, s)), product.MerchantId, product.Id, s.Id, 99, null,
+            MarketRegistry.Get("uk").Amount(ProductRules.MaxPriceMinorUnits), shop.Clock.GetUtcNow())).ToList();
+        await shop.CartStore.CreateAsync(Cart.Empty(Shop.Viewer, "uk", shop.Clock.GetUtcNow(), shop.CartSettings.IdleSeconds) with { Lines = lines }, None);
+
+        var cart = await shop.CartAsync(Shop.Viewer, "uk");
+
+        Assert.Equal(47 * 99 * ProductRules.MaxPriceMinorUnits, cart.Totals.Total.MinorUnits);
     }
 }

@@ -80,10 +80,17 @@ public class MoneyTests
         Assert.Throws<OverflowException>(() => new Amount(long.MaxValue / 2, Usd) * 3);
     }
 
-    [Fact]
-    public void IncludedTax_OverflowingIntermediate_ThrowsOverflow()
+    [Theory]
+    [InlineData(long.MaxValue / 1000)]
+    [InlineData(long.MaxValue)]
+    [InlineData(4_653_000_000_000_000)] // 47 lines of 99 units at 10^12: the cart that answered 500
+    public void IncludedAndExclusiveTax_AmountsWhoseProductWithTheRateOverflowsALong_ComputedExactly(long minorUnits)
     {
-        Assert.Throws<OverflowException>(() => new Amount(long.MaxValue / 1000, Gbp).IncludedTax(2000));
+        var included = new Amount(minorUnits, Gbp).IncludedTax(2000);
+        var added = new Amount(minorUnits / 2, Usd).ExclusiveTax(900);
+
+        Assert.Equal((long)Math.Round((decimal)minorUnits * 2000 / 12000, MidpointRounding.AwayFromZero), included.MinorUnits);
+        Assert.Equal((long)Math.Round((decimal)(minorUnits / 2) * 900 / 10000, MidpointRounding.AwayFromZero), added.MinorUnits);
     }
 
     [Theory]

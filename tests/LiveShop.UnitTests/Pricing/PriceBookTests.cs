@@ -161,6 +161,32 @@ public class PriceBookTests
     }
 
     [Fact]
+    public void Total_Uk47LinesOf99UnitsAtTheHighestPrice_ComputesInsteadOfOverflowing()
+    {
+        var uk = MarketRegistry.Get("uk");
+        var lines = Enumerable.Range(0, 47).Select(_ => (Regular(uk, ProductRules.MaxPriceMinorUnits), 99L)).ToList();
+
+        var totals = PriceBook.Total(uk, lines);
+
+        Assert.Equal(47 * 99 * ProductRules.MaxPriceMinorUnits, totals.Total.MinorUnits);
+        Assert.Equal(775_500_000_000_000, totals.Tax.Amount!.Value.MinorUnits);
+        Assert.True(PriceBook.Sum(lines.Select(l => (l.Item1.Unit, l.Item2))) > PriceBook.MaxTotalMinorUnits);
+    }
+
+    [Fact]
+    public void EnsureWithinMaxTotal_PastTheBound_422TotalTooLargeSayingBothAmounts()
+    {
+        var uk = MarketRegistry.Get("uk");
+
+        PriceBook.EnsureWithinMaxTotal(uk, [(uk.Amount(PriceBook.MaxTotalMinorUnits), 1)], "The cart");
+        var error = Problem.Throws(Core.Errors.ErrorKind.Unprocessable, () => PriceBook.EnsureWithinMaxTotal(uk, [(uk.Amount(PriceBook.MaxTotalMinorUnits), 2)], "The cart"));
+
+        Assert.Equal(PriceBook.TotalTooLarge, error.Title);
+        Assert.Contains("2000000000000 minor units of GBP", error.Message, StringComparison.Ordinal);
+        Assert.Contains("10000000000.00 GBP", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Total_Uk_VatIsTheIncludedSixthOfTheTotal()
     {
         var uk = MarketRegistry.Get("uk");
