@@ -28,6 +28,7 @@ public sealed class DevTokens(string signingKeyBase64, string issuer, string aud
 
         var descriptor = new SecurityTokenDescriptor
         {
+            TokenType = AuthOptions.AccessTokenTypes[0],
             Issuer = issuer,
             Audience = audience,
             Claims = claims,

@@ -9,6 +9,13 @@ namespace LiveShop.Functions.Identity;
 /// <summary>Builds token validation from settings: OIDC metadata of Auth:Issuer, or Auth:DevSigningKey for local development.</summary>
 public static class AuthOptions
 {
+    /// <summary>The JWT typ of an access token (RFC 9068); an ID token (typ JWT) of the same audience is refused.</summary>
+    public static readonly IReadOnlyList<string> AccessTokenTypes = ["at+jwt", "application/at+jwt"];
+
+    /// <summary>What an issuer's tokens may be signed with: asymmetric algorithms only (never none or HS* with a public key).</summary>
+    public static readonly IReadOnlyList<string> IssuerAlgorithms =
+        [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
+
     public static TokenValidationParameters Build(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -23,6 +30,8 @@ public static class AuthOptions
             ValidateLifetime = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
+            ValidTypes = AccessTokenTypes,
+            ValidAlgorithms = IssuerAlgorithms,
             ClockSkew = TimeSpan.FromSeconds(60),
         };
 

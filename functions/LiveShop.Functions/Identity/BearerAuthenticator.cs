@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Validation;
@@ -26,8 +27,10 @@ public static class LiveShopClaims
 }
 
 /// <summary>
-/// Validates bearer JWTs (signature, issuer, audience, lifetime) with the parameters from <see cref="AuthOptions"/>:
-/// OpenID Connect metadata in production, a development signing key locally.
+/// Validates bearer JWTs (signature and its algorithm, token type, issuer, audience, lifetime) with the parameters from
+/// <see cref="AuthOptions"/>: OpenID Connect metadata in production, a development signing key locally. Then the claims'
+/// shapes: NumericDate times, single-valued ids (a merchant_id array is refused, never read as its first value), and
+/// no ID token (whatever its typ) passes as an access token.
 /// </summary>
 public sealed class BearerAuthenticator(TokenValidationParameters parameters) : IBearerAuthenticator
 {
@@ -53,7 +56,52 @@ public sealed class BearerAuthenticator(TokenValidationParameters parameters) : 
             throw LiveShopException.Unauthenticated($"The bearer token is not valid: {Reason(result.Exception)}");
         }
 
+        if (ShapeProblem((JsonWebToken)result.SecurityToken) is { } problem)
+        {
+            throw LiveShopException.Unauthenticated($"The bearer token is not valid: {problem}");
+        }
+
         return ToCaller(result.ClaimsIdentity);
+    }
+
+    /// <summary>Claims that are single-valued strings in an access token (an array must not act as its first value).</summary>
+    private static readonly string[] SingleStrings = ["iss", LiveShopClaims.Subject, LiveShopClaims.MerchantId, "client_id", "azp", "tid"];
+
+    /// <summary>Times, as NumericDate (a JSON number, RFC 7519): "exp": "1999999999" is not one.</summary>
+    private static readonly string[] NumericDates = ["exp", "nbf", "iat"];
+
+    /// <summary>Claims only an OpenID Connect ID token carries (OIDC Core 3.1.3.6, 3.3.2.11): such a token is not an access token.</summary>
+    private static readonly string[] IdTokenOnly = ["nonce", "at_hash", "c_hash"];
+
+    /// <summary>What is wrong with the shape of a signed, valid token's claims; null when nothing.</summary>
+    private static string? ShapeProblem(JsonWebToken token)
+    {
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+        var claims = payload.RootElement;
+        if (claims.ValueKind != JsonValueKind.Object)
+        {
+            return "its payload is not a JSON object.";
+        }
+
+        foreach (var name in NumericDates)
+        {
+            if (claims.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Number)
+            {
+                return $"its {name} claim must be a number (seconds since 1970).";
+            }
+        }
+
+        foreach (var name in SingleStrings)
+        {
+            if (claims.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.String)
+            {
+                return $"its {name} claim must be a single string.";
+            }
+        }
+
+        return IdTokenOnly.FirstOrDefault(name => claims.TryGetProperty(name, out _)) is { } idClaim
+            ? $"it is an ID token (it has the {idClaim} claim); send an access token."
+            : null;
     }
 
     private static Caller ToCaller(ClaimsIdentity identity)
@@ -96,6 +144,8 @@ public sealed class BearerAuthenticator(TokenValidationParameters parameters) : 
         SecurityTokenInvalidIssuerException => "it is from another issuer.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not verify.",
         SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT.",
+        SecurityTokenInvalidTypeException => $"it is not an access token (its typ header must be {string.Join(" or ", AuthOptions.AccessTokenTypes)}).",
+        SecurityTokenInvalidAlgorithmException => "it is signed with an algorithm this API does not accept.",
         _ => "it was rejected.",
     };
 }

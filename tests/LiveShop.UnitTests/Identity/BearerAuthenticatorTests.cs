@@ -13,6 +13,8 @@ public class BearerAuthenticatorTests
     private const string Issuer = "https://login.liveshop.test/";
     private const string Audience = "api://liveshop";
     private static readonly string Key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    private static readonly string[] TwoMerchants = ["m1", "m2"];
+    private static readonly string[] TwoUsers = ["user-1", "user-2"];
     private static readonly string OtherKey = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
 
     private readonly BearerAuthenticator _authenticator = new(AuthOptions.Build(new ConfigurationBuilder()
@@ -187,6 +189,75 @@ public class BearerAuthenticatorTests
         await Problem.ThrowsAsync(ErrorKind.Forbidden, () => _authenticator.AuthenticateAsync("Bearer " + token));
     }
 
+    [Theory]
+    [InlineData("JWT")]
+    [InlineData(null)]
+    [InlineData("id_token+jwt")]
+    public async Task AuthenticateAsync_NotAnAccessTokenType_ThrowsUnauthenticated(string? type)
+    {
+        var token = new TokenBuilder { TokenType = type }.Build();
+
+        var error = await Problem.ThrowsAsync(ErrorKind.Unauthenticated, () => _authenticator.AuthenticateAsync("Bearer " + token));
+
+        Assert.Contains("access token", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nonce")]
+    [InlineData("at_hash")]
+    [InlineData("c_hash")]
+    public async Task AuthenticateAsync_IdTokenClaimsEvenWithAnAccessTokenType_ThrowsUnauthenticated(string claim)
+    {
+        var token = new TokenBuilder().WithClaim(claim, "abc").Build();
+
+        var error = await Problem.ThrowsAsync(ErrorKind.Unauthenticated, () => _authenticator.AuthenticateAsync("Bearer " + token));
+
+        Assert.Contains("ID token", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_ExpGivenAsAString_ThrowsUnauthenticated()
+    {
+        var exp = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var token = new TokenBuilder().WithoutExpiry().WithClaim("exp", exp).Build();
+
+        var error = await Problem.ThrowsAsync(ErrorKind.Unauthenticated, () => _authenticator.AuthenticateAsync("Bearer " + token));
+
+        Assert.Contains("exp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_MerchantIdAsAnArray_ThrowsUnauthenticatedInsteadOfActingAsItsFirstValue()
+    {
+        var token = new TokenBuilder().WithRoles("merchant").WithClaim("merchant_id", TwoMerchants).Build();
+
+        var error = await Problem.ThrowsAsync(ErrorKind.Unauthenticated, () => _authenticator.AuthenticateAsync("Bearer " + token));
+
+        Assert.Contains("merchant_id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_SubjectAsAnArray_ThrowsUnauthenticated()
+    {
+        var token = new TokenBuilder { Subject = null }.WithClaim("sub", TwoUsers).Build();
+
+        await Problem.ThrowsAsync(ErrorKind.Unauthenticated, () => _authenticator.AuthenticateAsync("Bearer " + token));
+    }
+
+    [Fact]
+    public void Build_ProductionIssuer_AcceptsOnlyAccessTokensSignedWithAsymmetricAlgorithms()
+    {
+        var parameters = AuthOptions.Build(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:Issuer"] = Issuer,
+            ["Auth:Audience"] = Audience,
+        }).Build());
+
+        Assert.Equal(["at+jwt", "application/at+jwt"], parameters.ValidTypes);
+        Assert.Equal([SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256], parameters.ValidAlgorithms);
+        Assert.NotNull(parameters.ConfigurationManager);
+    }
+
     [Fact]
     public void Build_DevSigningKeyShorterThan32Bytes_Throws()
     {
@@ -228,6 +299,15 @@ public class BearerAuthenticatorTests
         public string? SigningKey { get; init; } = Key;
 
         public string? Subject { get; init; } = "user-1";
+
+        public string? TokenType { get; init; } = "at+jwt";
+
+        /// <summary>Claims as sent, overriding the descriptor's (e.g. "exp" as a string).</summary>
+        public TokenBuilder WithClaim(string name, object value)
+        {
+            _claims[name] = value;
+            return this;
+        }
 
         public TokenBuilder WithRoles(params string[] roles)
         {
@@ -273,6 +353,7 @@ public class BearerAuthenticatorTests
 
             var descriptor = new SecurityTokenDescriptor
             {
+                TokenType = TokenType,
                 Issuer = Issuer,
                 Audience = Audience,
                 Claims = claims,
