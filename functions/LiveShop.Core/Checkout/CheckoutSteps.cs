@@ -136,7 +136,8 @@ public sealed class CheckoutSteps(
             start.Market,
             progress.Lines.Select(l => new OrderLine(
                 l.Line + 1, l.Item.ProductId, l.Item.SkuId, l.Title, l.Attributes, l.Item.Quantity, l.UnitPrice, l.RegularUnitPrice,
-                l.SaleId, l.Item.StreamId, StockLedger.HoldIdFor(start.CheckoutId, l.Line), 0)).ToList(),
+                l.SaleId, l.Item.StreamId, StockLedger.HoldIdFor(start.CheckoutId, l.Line), 0,
+                progress.Holds?.FirstOrDefault(h => h.Line == l.Line)?.Held)).ToList(),
             progress.Amounts,
             OrderStatus.PendingPayment,
             new OrderPayment(payments.Name, null, null, null, Money.Money.Zero(progress.Amounts.Total.Currency)),
