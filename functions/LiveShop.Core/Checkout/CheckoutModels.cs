@@ -71,7 +71,9 @@ public sealed record CheckoutFailure(
     DateTimeOffset HoldUntil = default);
 
 /// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
-public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout);
+/// <param name="FlashSaleActionTimeout">The wait instead, when a line is priced at a flash sale's deal (the market's
+/// shorter wait, so a sale's units are not held for long by a buyer who does not pay); absent: the usual wait.</param>
+public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout, TimeSpan? FlashSaleActionTimeout = null);
 
 /// <summary>How a checkout's orchestration ended.</summary>
 public sealed record CheckoutOutcome(CheckoutStatus Status, CheckoutRejection? Rejection);
@@ -107,4 +109,13 @@ public sealed record CheckoutSettings(TimeSpan PaymentActionTimeout)
 
     /// <summary>Extra time a hold lives beyond the longest a checkout can take, before the sweep may release it.</summary>
     public static readonly TimeSpan HoldMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long after its start a checkout may still hold stock (its entry in the buyer's open checkouts counts that long at most).</summary>
+    public TimeSpan LongestRun => PaymentActionTimeout + HoldMargin + HoldMargin;
+
+    /// <summary>How long a checkout of <paramref name="market"/> waits for the payment action, with or without a flash-sale line.</summary>
+    public TimeSpan PaymentActionTimeoutFor(string market, bool flashSale) =>
+        flashSale
+            ? TimeSpan.FromTicks(Math.Min(PaymentActionTimeout.Ticks, TimeSpan.FromMinutes(Markets.MarketRegistry.Get(market).CheckoutLimits.FlashSalePaymentActionMinutes).Ticks))
+            : PaymentActionTimeout;
 }

@@ -22,6 +22,7 @@ public sealed class CheckoutSteps(
     IProductStore products,
     StockLedger stock,
     SaleClaims claims,
+    OpenCheckoutLimits openCheckouts,
     IOrderStore orders,
     ICheckoutStore checkouts,
     IPaymentProvider payments,
@@ -244,6 +245,7 @@ public sealed class CheckoutSteps(
             await claims.MarkBoughtAsync(start.BuyerId, saleId, start.CheckoutId, ct);
         }
 
+        await openCheckouts.CloseAsync(start.BuyerId, start.Market, start.CheckoutId, ct);
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null, PaymentClientSecret = null }, ct);
         await events.PublishAsync(
             new DomainEvent(
@@ -288,6 +290,7 @@ public sealed class CheckoutSteps(
             await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct, order);
         }
 
+        await openCheckouts.CloseAsync(start.BuyerId, start.Market, start.CheckoutId, ct);
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with
         {
             Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null, PaymentClientSecret = null,

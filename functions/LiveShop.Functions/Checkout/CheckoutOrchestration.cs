@@ -66,7 +66,9 @@ public static class CheckoutOrchestration
                 return new CheckoutFailure(start, null, null, unpriced);
             }
 
-            var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
+            // A flash-sale checkout waits less for the buyer's payment action, and so holds the sale's units less long.
+            var onSale = pricing.Lines!.Any(l => l.SaleId is not null);
+            var actionDeadline = context.CurrentUtcDateTime + (onSale ? run.FlashSaleActionTimeout ?? run.PaymentActionTimeout : run.PaymentActionTimeout);
 
             // Known before the reservation runs: if it fails half way, the compensation gives back what it took.
             lines = pricing.Lines!;

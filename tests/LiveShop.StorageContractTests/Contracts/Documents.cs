@@ -152,6 +152,16 @@ internal static class Documents
             ["chk_00112233445566778899aabbccddeeff"] = new(3, ClaimState.Released),
         });
 
+    /// <summary>A buyer's open checkouts in a market (uk unless given): one of two SKUs, one of one.</summary>
+    public static OpenCheckouts OpenCheckouts(string buyerId, string? id = null) => new(
+        id ?? Core.Checkout.OpenCheckouts.IdFor("uk"),
+        buyerId,
+        new Dictionary<string, OpenCheckout>
+        {
+            ["chk_0123456789abcdef0123456789abcdef"] = new(new Dictionary<string, long> { ["prd_1/sku_s"] = 2, ["prd_2/sku.m-1"] = 1 }, Created.AddMinutes(20)),
+            ["chk_fedcba9876543210fedcba9876543210"] = new(new Dictionary<string, long> { ["prd_1/sku_s"] = 10 }, Created.AddMinutes(25)),
+        });
+
     public static PaymentEventRecord PaymentEvent(string? id = null) =>
         new(id ?? UniqueId("evt"), "payment_intent.amount_capturable_updated", Created.AddSeconds(42));
 

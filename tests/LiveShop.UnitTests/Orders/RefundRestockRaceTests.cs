@@ -34,7 +34,7 @@ public sealed class RefundRestockRaceTests
         _payments.Setup(p => p.RefundAsync(It.IsAny<string>(), It.IsAny<Core.Money.Money>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string _, Core.Money.Money amount, string key, CancellationToken _) => new RefundResult("re_" + key, amount));
         _steps = new CheckoutSteps(
-            _shop.ProductStore, _shop.Stock, _shop.Claims, _orders, _checkouts, _payments.Object,
+            _shop.ProductStore, _shop.Stock, _shop.Claims, _shop.OpenCheckouts, _orders, _checkouts, _payments.Object,
             Mock.Of<IDomainEvents>(), _shop.Carts, _shop.Live.Object, _shop.Clock);
         _service = new OrderService(_orders, _checkouts, _payments.Object, _shop.Stock, _shop.Clock);
     }
