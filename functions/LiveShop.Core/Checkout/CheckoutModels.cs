@@ -61,6 +61,8 @@ public sealed record CaptureOutcome(string Status);
 /// </param>
 /// <param name="Holds">Where each line's units were held, when the reservation answered (else any open hold of the lines is released).</param>
 /// <param name="HoldUntil">When the holds expire.</param>
+/// <param name="StockCommitted">Every line's units were sold (the commit step answered true): the failure puts them all
+/// back on sale, however long after the holds' expiry it runs.</param>
 public sealed record CheckoutFailure(
     CheckoutStart Start,
     IReadOnlyList<PricedLine>? Lines,
@@ -68,7 +70,8 @@ public sealed record CheckoutFailure(
     CheckoutRejection Rejection,
     DateTimeOffset? AuthorizationSentAt = null,
     IReadOnlyList<LineHolds>? Holds = null,
-    DateTimeOffset HoldUntil = default);
+    DateTimeOffset HoldUntil = default,
+    bool StockCommitted = false);
 
 /// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
 /// <param name="FlashSaleActionTimeout">The wait instead, when a line is priced at a flash sale's deal (the market's

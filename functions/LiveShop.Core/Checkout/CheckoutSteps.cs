@@ -225,6 +225,9 @@ public sealed class CheckoutSteps(
                 ?? throw new InvalidOperationException($"Checkout '{progress.Start.CheckoutId}' has no holds for line {line.Line}.");
             if (!await stock.CommitAsync(StockLedger.HoldIdFor(progress.Start.CheckoutId, line.Line), held, progress.HoldUntil, ct))
             {
+                // Given back now, while a released hold's mark still tells it from a committed one (the failure step
+                // may run much later); the failure step's own return is then refused as done (the same return ids).
+                await ReleaseAsync(progress.Start, progress.Lines, progress.Holds, progress.HoldUntil, ct);
                 return false;
             }
         }
@@ -276,7 +279,7 @@ public sealed class CheckoutSteps(
         var start = failure.Start;
         if (failure.Lines is { } lines)
         {
-            await ReleaseAsync(start, lines, failure.Holds, failure.HoldUntil, ct);
+            await ReleaseAsync(start, lines, failure.Holds, failure.HoldUntil, ct, failure.StockCommitted);
         }
 
         var status = failure.Rejection.Reason switch
@@ -338,12 +341,14 @@ public sealed class CheckoutSteps(
     /// <summary>Gives back every line (open holds released, sold units put back on sale) and its flash-sale claim.</summary>
     /// <param name="holds">Where each line's units are held, as its reservation answered; a line missing from it (or
     /// all, when null) is looked for on every shard of its SKU.</param>
-    private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct)
+    /// <param name="committed">Every line was committed (sold), as the commit step answered.</param>
+    private async Task ReleaseAsync(
+        CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct, bool committed = false)
     {
         foreach (var line in lines)
         {
             var held = holds?.FirstOrDefault(h => h.Line == line.Line)?.Held;
-            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct);
+            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct, committed && held is not null);
             StockChanged(line.Item);
             if (line.SaleId is not null)
             {

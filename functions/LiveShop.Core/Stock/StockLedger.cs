@@ -237,8 +237,12 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// released. Safe to repeat.
     /// </summary>
     /// <param name="saleId">The flash sale the line was reserved from, if any.</param>
+    /// <param name="committed">
+    /// The caller knows the line was committed (sold) on every shard of <paramref name="held"/>: a hold that is gone was
+    /// committed, however late this runs (otherwise that is only known while a release's mark would still be kept).
+    /// </param>
     public async Task ReturnLineAsync(
-        SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, string? saleId, DateTimeOffset expiresAt, CancellationToken ct)
+        SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, string? saleId, DateTimeOffset expiresAt, CancellationToken ct, bool committed = false)
     {
         ArgumentNullException.ThrowIfNull(sku);
         if (held is null)
@@ -258,7 +262,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                     await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
                 }
             }
-            else if (WasCommitted(shard, holdId, expiresAt))
+            else if (shard is not null && (committed || WasCommitted(shard, holdId, expiresAt)))
             {
                 // Once per hold and shard (the return id is recorded in the shard); to the sale as a release would.
                 await GiveBackAsync(units.ShardId, saleId, toSale => new StockChange.Restock(holdId + "_undo", units.Quantity, toSale), ct);

@@ -51,11 +51,12 @@ public static class CheckoutOrchestration
         string? paymentId = null;
         DateTimeOffset? authorizationSentAt = null;
         CheckoutProgress? progress = null;
+        var stockCommitted = false;
 
         // A failure past the reservation: the lines, where their units are held, and the payment so far (or, when an
         // authorization's answer never came, when it was sent: the provider is asked whether it made one).
         CheckoutFailure Failure(CheckoutRejection rejection, bool authorizationUnanswered = false) =>
-            new(start, lines, paymentId, rejection, authorizationUnanswered ? authorizationSentAt : null, holds, holdUntil);
+            new(start, lines, paymentId, rejection, authorizationUnanswered ? authorizationSentAt : null, holds, holdUntil, stockCommitted);
 
         // Every step up to the capture; the failure to compensate, or null once the money is taken.
         async Task<CheckoutFailure?> PayAsync()
@@ -118,6 +119,8 @@ public static class CheckoutOrchestration
             {
                 return Failure(Rejection(RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged."));
             }
+
+            stockCommitted = true;
 
             CaptureOutcome capture;
             try
