@@ -47,6 +47,7 @@ public static class LiveShopServiceCollectionExtensions
 
         services.AddSingleton(new CheckoutSettings(TimeSpan.FromMinutes(WholeNumber(configuration, SettingNames.PaymentActionMinutes, CheckoutSettings.DefaultPaymentActionMinutes))));
         services.AddSingleton<SaleClaims>();
+        services.AddSingleton<OpenCheckoutLimits>();
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<CheckoutSteps>();
         services.AddSingleton<OrderService>();
@@ -179,6 +180,7 @@ public static class LiveShopServiceCollectionExtensions
                 services.AddSingleton<ICartStore, InMemoryCartStore>();
                 services.AddSingleton<IStockStore, InMemoryStockStore>();
                 services.AddSingleton<ISaleClaimStore, InMemorySaleClaimStore>();
+                services.AddSingleton<IOpenCheckoutStore, InMemoryOpenCheckoutStore>();
                 services.AddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
                 services.AddSingleton<IOrderStore, InMemoryOrderStore>();
                 services.AddSingleton<IPaymentEventStore, InMemoryPaymentEventStore>();

@@ -9,6 +9,7 @@ using LiveShop.Core.Orders;
 using LiveShop.Core.Payments;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Stock;
+using LiveShop.Core.Storage.InMemory;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Stock;
 using LiveShop.LocalRunner;
@@ -115,6 +116,7 @@ public sealed class CheckoutFaultTests(ITestOutputHelper output)
             builder.Services.AddSingleton<ICheckoutStore>(new FaultyCheckoutStore(r.Checkouts, faults));
             builder.Services.AddSingleton<IOrderStore>(new FaultyOrderStore(r.Orders, faults));
             builder.Services.AddSingleton<ISaleClaimStore>(new FaultySaleClaimStore(r.Claims, faults));
+            builder.Services.AddSingleton<IOpenCheckoutStore>(new FaultyOpenCheckoutStore(new InMemoryOpenCheckoutStore(), faults));
             builder.Services.AddSingleton<IPaymentEventStore>(new FaultyPaymentEventStore(r.PaymentEvents, faults));
         });
 

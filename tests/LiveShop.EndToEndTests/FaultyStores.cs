@@ -108,6 +108,8 @@ public sealed class FaultyCartStore(ICartStore inner, FaultInjector faults) : Fa
 
 public sealed class FaultySaleClaimStore(ISaleClaimStore inner, FaultInjector faults) : FaultyDocumentStore<SaleClaim>(inner, faults), ISaleClaimStore;
 
+public sealed class FaultyOpenCheckoutStore(IOpenCheckoutStore inner, FaultInjector faults) : FaultyDocumentStore<OpenCheckouts>(inner, faults), IOpenCheckoutStore;
+
 public sealed class FaultyPaymentEventStore(IPaymentEventStore inner, FaultInjector faults) : FaultyDocumentStore<PaymentEventRecord>(inner, faults), IPaymentEventStore;
 
 public sealed class FaultyOrderStore(IOrderStore inner, FaultInjector faults) : FaultyDocumentStore<Order>(inner, faults), IOrderStore

@@ -5,6 +5,7 @@ using LiveShop.Core.Carts;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Live;
 using LiveShop.Core.Checkout;
+using LiveShop.Core.Storage.InMemory;
 using LiveShop.Core.Identity;
 using LiveShop.Core.Orders;
 using LiveShop.Core.Payments;
@@ -142,7 +143,7 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var claims = new SaleClaims(_claims);
         var carts = new CartService(_carts, _products, ledger, claims, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
         var steps = new CheckoutSteps(
-            _products, ledger, claims, Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
+            _products, ledger, claims, new OpenCheckoutLimits(new InMemoryOpenCheckoutStore(), clock), Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
             Mock.Of<IDomainEvents>(), carts, Mock.Of<ILiveEvents>(), clock);
         var products = new List<string>();
         for (var i = 0; i < 4; i++)

@@ -88,6 +88,15 @@ public sealed class CosmosSaleClaimStoreTests(CosmosFixture fixture) : SaleClaim
 }
 
 [Collection(CosmosCollection.Name)]
+public sealed class CosmosOpenCheckoutStoreTests(CosmosFixture fixture) : OpenCheckoutStoreContract
+{
+    protected override IOpenCheckoutStore OpenStore { get; } = new CosmosOpenCheckoutStore(fixture.Client, fixture.DatabaseName);
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(OpenCheckouts document) =>
+        CosmosJson.ReadAsync(fixture.Container(PlatformDefinitions.Claims), document);
+}
+
+[Collection(CosmosCollection.Name)]
 public sealed class CosmosPaymentEventStoreTests(CosmosFixture fixture) : PaymentEventStoreContract
 {
     protected override IPaymentEventStore PaymentEventStore { get; } = new CosmosPaymentEventStore(fixture.Client, fixture.DatabaseName);

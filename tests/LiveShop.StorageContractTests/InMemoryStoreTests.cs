@@ -113,6 +113,15 @@ public sealed class InMemorySaleClaimStoreTests : SaleClaimStoreContract
     protected override Task<JsonElement> ReadStoredJsonAsync(SaleClaim document) => InMemoryJson.ReadAsync(_store, document);
 }
 
+public sealed class InMemoryOpenCheckoutStoreTests : OpenCheckoutStoreContract
+{
+    private readonly InMemoryOpenCheckoutStore _store = new();
+
+    protected override IOpenCheckoutStore OpenStore => _store;
+
+    protected override Task<JsonElement> ReadStoredJsonAsync(OpenCheckouts document) => InMemoryJson.ReadAsync(_store, document);
+}
+
 public sealed class InMemoryPaymentEventStoreTests : PaymentEventStoreContract
 {
     private readonly InMemoryPaymentEventStore _store = new();

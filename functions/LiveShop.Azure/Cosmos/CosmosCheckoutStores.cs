@@ -52,6 +52,16 @@ public sealed class CosmosSaleClaimStore(Container container)
     }
 }
 
+/// <summary>Buyers' open checkouts per market in the claims container (partition key: buyerId; id: "open_" + market).</summary>
+public sealed class CosmosOpenCheckoutStore(Container container)
+    : CosmosDocumentStore<OpenCheckouts>(container, PlatformDefinitions.Claims), IOpenCheckoutStore
+{
+    public CosmosOpenCheckoutStore(CosmosClient client, string databaseName)
+        : this(ContainerOf(client, databaseName, PlatformDefinitions.Claims))
+    {
+    }
+}
+
 /// <summary>Payment provider events already handled (container paymentEvents; partition key: id; time to live 30 days).</summary>
 public sealed class CosmosPaymentEventStore(Container container)
     : CosmosDocumentStore<LiveShop.Core.Payments.PaymentEventRecord>(container, PlatformDefinitions.PaymentEvents), LiveShop.Core.Payments.IPaymentEventStore

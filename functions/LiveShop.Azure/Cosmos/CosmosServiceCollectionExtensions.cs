@@ -26,6 +26,7 @@ public static class CosmosServiceCollectionExtensions
         services.AddSingleton<ICheckoutStore>(sp => new CosmosCheckoutStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<IOrderStore>(sp => new CosmosOrderStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<ISaleClaimStore>(sp => new CosmosSaleClaimStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<IOpenCheckoutStore>(sp => new CosmosOpenCheckoutStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<LiveShop.Core.Live.ILiveStore>(sp => new CosmosLiveStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<IPaymentEventStore>(sp => new CosmosPaymentEventStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         return services;

@@ -61,6 +61,8 @@ public sealed record CaptureOutcome(string Status);
 /// </param>
 /// <param name="Holds">Where each line's units were held, when the reservation answered (else any open hold of the lines is released).</param>
 /// <param name="HoldUntil">When the holds expire.</param>
+/// <param name="StockCommitted">Every line's units were sold (the commit step answered true): the failure puts them all
+/// back on sale, however long after the holds' expiry it runs.</param>
 public sealed record CheckoutFailure(
     CheckoutStart Start,
     IReadOnlyList<PricedLine>? Lines,
@@ -68,10 +70,13 @@ public sealed record CheckoutFailure(
     CheckoutRejection Rejection,
     DateTimeOffset? AuthorizationSentAt = null,
     IReadOnlyList<LineHolds>? Holds = null,
-    DateTimeOffset HoldUntil = default);
+    DateTimeOffset HoldUntil = default,
+    bool StockCommitted = false);
 
 /// <summary>The input of a checkout's orchestration: the checkout and how long it may wait for a payment action.</summary>
-public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout);
+/// <param name="FlashSaleActionTimeout">The wait instead, when a line is priced at a flash sale's deal (the market's
+/// shorter wait, so a sale's units are not held for long by a buyer who does not pay); absent: the usual wait.</param>
+public sealed record CheckoutRun(CheckoutStart Start, TimeSpan PaymentActionTimeout, TimeSpan? FlashSaleActionTimeout = null);
 
 /// <summary>How a checkout's orchestration ended.</summary>
 public sealed record CheckoutOutcome(CheckoutStatus Status, CheckoutRejection? Rejection);
@@ -107,4 +112,13 @@ public sealed record CheckoutSettings(TimeSpan PaymentActionTimeout)
 
     /// <summary>Extra time a hold lives beyond the longest a checkout can take, before the sweep may release it.</summary>
     public static readonly TimeSpan HoldMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long after its start a checkout may still hold stock (its entry in the buyer's open checkouts counts that long at most).</summary>
+    public TimeSpan LongestRun => PaymentActionTimeout + HoldMargin + HoldMargin;
+
+    /// <summary>How long a checkout of <paramref name="market"/> waits for the payment action, with or without a flash-sale line.</summary>
+    public TimeSpan PaymentActionTimeoutFor(string market, bool flashSale) =>
+        flashSale
+            ? TimeSpan.FromTicks(Math.Min(PaymentActionTimeout.Ticks, TimeSpan.FromMinutes(Markets.MarketRegistry.Get(market).CheckoutLimits.FlashSalePaymentActionMinutes).Ticks))
+            : PaymentActionTimeout;
 }

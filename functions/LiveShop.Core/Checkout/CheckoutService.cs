@@ -17,7 +17,13 @@ namespace LiveShop.Core.Checkout;
 /// its id is derived from both, its record is created only if absent, and its orchestration has the same id, so any
 /// number of retries (or parallel copies) of one request start one checkout. The same key with another body is refused.
 /// </summary>
-public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, ServedMarkets markets, TimeProvider clock)
+/// <remarks>
+/// A new checkout is first entered in the buyer's open checkouts (<see cref="OpenCheckoutLimits"/>): one that would
+/// pass the market's <see cref="Markets.CheckoutLimits"/> is refused there, with 422, before its record or any
+/// reservation exists.
+/// </remarks>
+public sealed class CheckoutService(
+    ICheckoutStore checkouts, ICartStore carts, OpenCheckoutLimits limits, CheckoutSettings settings, ServedMarkets markets, TimeProvider clock)
 {
     /// <summary>Longest Idempotency-Key accepted (as Stripe's).</summary>
     public const int MaxIdempotencyKeyLength = 255;
@@ -40,6 +46,7 @@ public sealed class CheckoutService(ICheckoutStore checkouts, ICartStore carts, 
         {
             var (merchantId, items) = await ItemsAsync(caller, valid, ct);
             var now = clock.GetUtcNow();
+            await limits.OpenAsync(buyer, valid.Market, id, items, now + settings.LongestRun, ct);
             var created = new Checkout(
                 id, buyer, Ids.New("ord", clock), hash, valid.Market, merchantId, valid.Source, items, valid.PaymentMethod,
                 CheckoutStatus.Pending, null, null, null, null, false, now, now);

@@ -22,6 +22,7 @@ public sealed class CheckoutSteps(
     IProductStore products,
     StockLedger stock,
     SaleClaims claims,
+    OpenCheckoutLimits openCheckouts,
     IOrderStore orders,
     ICheckoutStore checkouts,
     IPaymentProvider payments,
@@ -143,7 +144,8 @@ public sealed class CheckoutSteps(
             start.Market,
             progress.Lines.Select(l => new OrderLine(
                 l.Line + 1, l.Item.ProductId, l.Item.SkuId, l.Title, l.Attributes, l.Item.Quantity, l.UnitPrice, l.RegularUnitPrice,
-                l.SaleId, l.Item.StreamId, StockLedger.HoldIdFor(start.CheckoutId, l.Line), 0)).ToList(),
+                l.SaleId, l.Item.StreamId, StockLedger.HoldIdFor(start.CheckoutId, l.Line), 0,
+                progress.Holds?.FirstOrDefault(h => h.Line == l.Line)?.Held)).ToList(),
             progress.Amounts,
             OrderStatus.PendingPayment,
             new OrderPayment(payments.Name, null, null, null, Money.Money.Zero(progress.Amounts.Total.Currency)),
@@ -230,6 +232,9 @@ public sealed class CheckoutSteps(
                 ?? throw new InvalidOperationException($"Checkout '{progress.Start.CheckoutId}' has no holds for line {line.Line}.");
             if (!await stock.CommitAsync(StockLedger.HoldIdFor(progress.Start.CheckoutId, line.Line), held, progress.HoldUntil, ct))
             {
+                // Given back now, while a released hold's mark still tells it from a committed one (the failure step
+                // may run much later); the failure step's own return is then refused as done (the same return ids).
+                await ReleaseAsync(progress.Start, progress.Lines, progress.Holds, progress.HoldUntil, ct);
                 return false;
             }
         }
@@ -250,6 +255,7 @@ public sealed class CheckoutSteps(
             await claims.MarkBoughtAsync(start.BuyerId, saleId, start.CheckoutId, ct);
         }
 
+        await openCheckouts.CloseAsync(start.BuyerId, start.Market, start.CheckoutId, ct);
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null, PaymentClientSecret = null }, ct);
         await events.PublishAsync(
             new DomainEvent(
@@ -280,7 +286,7 @@ public sealed class CheckoutSteps(
         var start = failure.Start;
         if (failure.Lines is { } lines)
         {
-            await ReleaseAsync(start, lines, failure.Holds, failure.HoldUntil, ct);
+            await ReleaseAsync(start, lines, failure.Holds, failure.HoldUntil, ct, failure.StockCommitted);
         }
 
         var status = failure.Rejection.Reason switch
@@ -294,6 +300,7 @@ public sealed class CheckoutSteps(
             await UpdateOrderAsync(start, o => o.Closed(status, clock.GetUtcNow()) is var closed && closed == o ? null : closed, ct, order);
         }
 
+        await openCheckouts.CloseAsync(start.BuyerId, start.Market, start.CheckoutId, ct);
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with
         {
             Status = CheckoutStatus.Rejected, Rejection = failure.Rejection, NextActionUrl = null, PaymentClientSecret = null,
@@ -341,12 +348,14 @@ public sealed class CheckoutSteps(
     /// <summary>Gives back every line (open holds released, sold units put back on sale) and its flash-sale claim.</summary>
     /// <param name="holds">Where each line's units are held, as its reservation answered; a line missing from it (or
     /// all, when null) is looked for on every shard of its SKU.</param>
-    private async Task ReleaseAsync(CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct)
+    /// <param name="committed">Every line was committed (sold), as the commit step answered.</param>
+    private async Task ReleaseAsync(
+        CheckoutStart start, IReadOnlyList<PricedLine> lines, IReadOnlyList<LineHolds>? holds, DateTimeOffset holdUntil, CancellationToken ct, bool committed = false)
     {
         foreach (var line in lines)
         {
             var held = holds?.FirstOrDefault(h => h.Line == line.Line)?.Held;
-            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct);
+            await stock.ReturnLineAsync(line.Item.Sku, StockLedger.HoldIdFor(start.CheckoutId, line.Line), held, line.SaleId, holdUntil, ct, committed && held is not null);
             StockChanged(line.Item);
             if (line.SaleId is not null)
             {

@@ -17,7 +17,8 @@ public static class MarketRegistry
             CultureInfo.GetCultureInfo(m.Locale),
             m.PricesIncludeTax,
             m.TaxRateBasisPoints,
-            m.TaxName),
+            m.TaxName,
+            m.CheckoutLimits ?? throw new InvalidOperationException($"markets.json: market '{m.Code}' has no checkoutLimits.")),
         StringComparer.Ordinal);
 
     public static IReadOnlyCollection<Market> All => ByCode.Values;
@@ -53,5 +54,6 @@ internal sealed record MarketsFile(IReadOnlyList<MarketsFile.CurrencyEntry> Curr
         string Locale,
         bool PricesIncludeTax,
         int TaxRateBasisPoints,
-        string TaxName);
+        string TaxName,
+        CheckoutLimits? CheckoutLimits);
 }

@@ -69,6 +69,8 @@ public sealed record Order(
 /// <param name="Number">The line's number in its order, from 1.</param>
 /// <param name="HoldId">The stock hold the line's units were reserved under.</param>
 /// <param name="SaleId">The flash sale whose price the line got, if any.</param>
+/// <param name="SoldFrom">The stock shards the line's units were held on (and so sold from), as its reservation answered;
+/// absent on orders made before it was recorded.</param>
 public sealed record OrderLine(
     int Number,
     string ProductId,
@@ -81,7 +83,8 @@ public sealed record OrderLine(
     string? SaleId,
     string? StreamId,
     string HoldId,
-    long RefundedQuantity)
+    long RefundedQuantity,
+    IReadOnlyList<Stock.HeldUnits>? SoldFrom = null)
 {
     [JsonIgnore]
     public Money.Money Total => UnitPrice * Quantity;
@@ -97,7 +100,21 @@ public sealed record OrderPayment(string Provider, string? PaymentId, DateTimeOf
 
 /// <param name="Lines">Units refunded per line number.</param>
 /// <param name="Restock">Whether the refunded units go back on sale.</param>
-public sealed record OrderRefund(string Id, IReadOnlyDictionary<int, long> Lines, Money.Money Amount, bool Restock, RefundState State, DateTimeOffset CreatedAt);
+/// <param name="Restocks">With <paramref name="Restock"/>: per line number, the shards its units go back to, decided once
+/// (when the refund is recorded, under the order's ETag) so that every attempt of the refund puts back the same units.</param>
+public sealed record OrderRefund(
+    string Id,
+    IReadOnlyDictionary<int, long> Lines,
+    Money.Money Amount,
+    bool Restock,
+    RefundState State,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<int, IReadOnlyList<Stock.HeldUnits>>? Restocks = null)
+{
+    /// <summary>Every unit of <paramref name="line"/> this refund puts back, by shard (none without restock).</summary>
+    public IEnumerable<Stock.HeldUnits> RestocksOf(int line) =>
+        Restocks?.GetValueOrDefault(line) ?? [];
+}
 
 public enum RefundState
 {

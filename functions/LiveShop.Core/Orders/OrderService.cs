@@ -131,10 +131,14 @@ public sealed class OrderService(
         }
         if (refund.Restock)
         {
-            foreach (var (number, quantity) in refund.Lines)
+            if (refund.Lines.Keys.Any(n => refund.Restocks?.ContainsKey(n) != true))
             {
-                var line = order.Line(number);
-                await stock.RestockAsync(line.Sku(merchantId), $"{refundId}_{number}", quantity, ct);
+                refund = await PlanRestocksAsync(merchantId, order, refund, ct);
+            }
+
+            foreach (var number in refund.Lines.Keys)
+            {
+                await stock.RestockAsync($"{refundId}_{number}", refund.Restocks![number], ct);
             }
         }
 
@@ -155,6 +159,54 @@ public sealed class OrderService(
             NotFound,
             ct);
     }
+
+    /// <summary>
+    /// For lines of an order made before orders recorded where units were sold: plans from the shards now where their
+    /// units go back, and records the plan on the refund unless an attempt recorded one first (then that one holds).
+    /// </summary>
+    private async Task<OrderRefund> PlanRestocksAsync(string merchantId, Order order, OrderRefund refund, CancellationToken ct)
+    {
+        var plans = new Dictionary<int, IReadOnlyList<HeldUnits>>();
+        foreach (var (number, quantity) in refund.Lines.Where(l => refund.Restocks?.ContainsKey(l.Key) != true))
+        {
+            plans[number] = await stock.PlanReturnAsync(order.Line(number).Sku(merchantId), quantity, ct);
+        }
+
+        var stored = await orders.UpdateAsync(
+            merchantId,
+            order.Id,
+            current =>
+            {
+                var pending = current.Refunds.Single(r => r.Id == refund.Id);
+                var missing = plans.Where(p => pending.Restocks?.ContainsKey(p.Key) != true).ToList();
+                if (missing.Count == 0)
+                {
+                    return null;
+                }
+
+                var restocks = new Dictionary<int, IReadOnlyList<HeldUnits>>(pending.Restocks ?? new Dictionary<int, IReadOnlyList<HeldUnits>>());
+                foreach (var (number, plan) in missing)
+                {
+                    restocks[number] = plan;
+                }
+
+                return current with { Refunds = current.Refunds.Select(r => r.Id == refund.Id ? r with { Restocks = restocks } : r).ToList() };
+            },
+            () => LiveShopException.NotFound("Order", order.Id),
+            ct);
+        return stored.Value.Refunds.Single(r => r.Id == refund.Id);
+    }
+
+    /// <summary>
+    /// Where each line's returned units go: back to the shards that sold them, less what earlier refunds of the line
+    /// put back (a line whose order does not say where it was sold is planned later, from the shards).
+    /// </summary>
+    private static Dictionary<int, IReadOnlyList<HeldUnits>> Restocks(Order order, IReadOnlyDictionary<int, long> lines) =>
+        lines.Select(l => (Line: order.Line(l.Key), Quantity: l.Value))
+            .Where(l => l.Line.SoldFrom is not null)
+            .ToDictionary(
+                l => l.Line.Number,
+                l => StockLedger.AllocateReturn(l.Line.SoldFrom!, order.Refunds.SelectMany(r => r.RestocksOf(l.Line.Number)), l.Quantity));
 
     private Order? WithPendingRefund(Order order, string refundId, IReadOnlyDictionary<int, long>? wanted, bool restock)
     {
@@ -205,7 +257,7 @@ public sealed class OrderService(
         {
             Lines = order.Lines.Select(l => lines.TryGetValue(l.Number, out var q) ? l with { RefundedQuantity = l.RefundedQuantity + q } : l).ToList(),
             Payment = order.Payment with { Refunded = order.Payment.Refunded + amount },
-            Refunds = [.. order.Refunds, new OrderRefund(refundId, lines, amount, restock, RefundState.Pending, now)],
+            Refunds = [.. order.Refunds, new OrderRefund(refundId, lines, amount, restock, RefundState.Pending, now, restock ? Restocks(order, lines) : null)],
             UpdatedAt = now,
         };
     }

@@ -133,7 +133,12 @@ public sealed class FlashSaleService(
     {
         var product = stored.Value;
         var sale = product.Sales.Single(s => s.Id == saleId);
-        var sku = product.FindSku(sale.SkuId)!;
+        if (product.FindSku(sale.SkuId) is not { } sku)
+        {
+            // The SKU was removed from the product since: the sale can sell nothing, and there is no stock to read.
+            return FlashSaleView.From(product, sale, new StockLevel(0, 0, 0, 0, sale.Id), clock.GetUtcNow());
+        }
+
         var levels = await stock.LevelsAsync([(product, sku)], ct);
         return FlashSaleView.From(product, sale, levels[SkuRef.Of(product, sku)], clock.GetUtcNow());
     }

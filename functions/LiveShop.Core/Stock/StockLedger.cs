@@ -237,8 +237,12 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     /// released. Safe to repeat.
     /// </summary>
     /// <param name="saleId">The flash sale the line was reserved from, if any.</param>
+    /// <param name="committed">
+    /// The caller knows the line was committed (sold) on every shard of <paramref name="held"/>: a hold that is gone was
+    /// committed, however late this runs (otherwise that is only known while a release's mark would still be kept).
+    /// </param>
     public async Task ReturnLineAsync(
-        SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, string? saleId, DateTimeOffset expiresAt, CancellationToken ct)
+        SkuRef sku, string holdId, IReadOnlyList<HeldUnits>? held, string? saleId, DateTimeOffset expiresAt, CancellationToken ct, bool committed = false)
     {
         ArgumentNullException.ThrowIfNull(sku);
         if (held is null)
@@ -258,7 +262,7 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
                     await ReleaseHoldAsync(shard.Id, holdId, hold, ct);
                 }
             }
-            else if (WasCommitted(shard, holdId, expiresAt))
+            else if (shard is not null && (committed || WasCommitted(shard, holdId, expiresAt)))
             {
                 // Once per hold and shard (the return id is recorded in the shard); to the sale as a release would.
                 await GiveBackAsync(units.ShardId, saleId, toSale => new StockChange.Restock(holdId + "_undo", units.Quantity, toSale), ct);
@@ -280,24 +284,57 @@ public sealed class StockLedger(IStockStore store, TimeProvider clock, TimeSpan 
     }
 
     /// <summary>
-    /// Puts <paramref name="quantity"/> sold units back on sale (after a refund), once per <paramref name="returnId"/>:
-    /// each shard records the units it took back under that id, so a repeated or resumed call adds only what is missing.
-    /// Units are fungible: they go to shards that sold units, whichever sold these.
+    /// Puts sold units back on sale (after a refund) where <paramref name="allocation"/> says they were sold, once per
+    /// <paramref name="returnId"/>: each shard takes back its units under that id with one conditional write, and the
+    /// allocation is fixed before the first write (recorded on the refund), so any number of parallel or repeated calls,
+    /// in any interleaving, put back exactly the allocated units. Nothing is read.
     /// </summary>
     /// <param name="returnId">Lower-case letters, digits and '_' (it names the return inside the shard).</param>
-    public async Task RestockAsync(SkuRef sku, string returnId, long quantity, CancellationToken ct)
+    /// <param name="allocation">Units per shard (<see cref="AllocateReturn"/>), each at most what its shard sold of the line.</param>
+    public async Task RestockAsync(string returnId, IReadOnlyList<HeldUnits> allocation, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        foreach (var units in allocation.Where(u => u.Quantity > 0))
+        {
+            // Refused when this return is there already (a retry): nothing more to do on this shard.
+            await store.TryApplyAsync(units.ShardId, new StockChange.Restock(returnId, units.Quantity), ct);
+        }
+    }
+
+    /// <summary>
+    /// Which shards <paramref name="quantity"/> returned units of a line go back to: those that sold the line's units
+    /// (<paramref name="soldFrom"/>), less what earlier returns of the line took back there (<paramref name="returned"/>),
+    /// in the order they were sold. A pure function: the caller records its answer before any unit goes back.
+    /// </summary>
+    public static IReadOnlyList<HeldUnits> AllocateReturn(IReadOnlyList<HeldUnits> soldFrom, IEnumerable<HeldUnits> returned, long quantity)
+    {
+        ArgumentNullException.ThrowIfNull(soldFrom);
+        ArgumentNullException.ThrowIfNull(returned);
+        var taken = returned.GroupBy(r => r.ShardId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity), StringComparer.Ordinal);
+        var allocation = new List<HeldUnits>();
+        foreach (var sold in soldFrom.GroupBy(s => s.ShardId, StringComparer.Ordinal).Select(g => new HeldUnits(g.Key, g.Sum(s => s.Quantity))))
+        {
+            var units = Math.Min(quantity, sold.Quantity - taken.GetValueOrDefault(sold.ShardId));
+            if (units > 0)
+            {
+                allocation.Add(sold with { Quantity = units });
+                quantity -= units;
+            }
+        }
+
+        return allocation;
+    }
+
+    /// <summary>
+    /// For a line whose order does not say where its units were sold (made before orders recorded it): shards that
+    /// sold units now, most first, for <paramref name="quantity"/> units. Only a plan: the caller records it once (first
+    /// writer wins) and every attempt applies the recorded plan, so it is still applied once.
+    /// </summary>
+    public async Task<IReadOnlyList<HeldUnits>> PlanReturnAsync(SkuRef sku, long quantity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sku);
         var shards = await store.ReadAsync(AllShardIds(sku.ProductId, sku.SkuId), ct);
-        var left = quantity - shards.Sum(s => s.Returns.GetValueOrDefault(returnId));
-        foreach (var shard in shards.Where(s => !s.Returns.ContainsKey(returnId)).OrderByDescending(s => s.Sold))
-        {
-            var units = Math.Min(left, shard.Sold);
-            if (units > 0 && await store.TryApplyAsync(shard.Id, new StockChange.Restock(returnId, units), ct) is not null)
-            {
-                left -= units;
-            }
-        }
+        return AllocateReturn(shards.OrderByDescending(s => s.Sold).Select(s => new HeldUnits(s.Id, s.Sold)).ToList(), [], quantity);
     }
 
     /// <summary>Releases open holds past their expiry and drops finished holds past their retention.</summary>

@@ -51,11 +51,12 @@ public static class CheckoutOrchestration
         string? paymentId = null;
         DateTimeOffset? authorizationSentAt = null;
         CheckoutProgress? progress = null;
+        var stockCommitted = false;
 
         // A failure past the reservation: the lines, where their units are held, and the payment so far (or, when an
         // authorization's answer never came, when it was sent: the provider is asked whether it made one).
         CheckoutFailure Failure(CheckoutRejection rejection, bool authorizationUnanswered = false) =>
-            new(start, lines, paymentId, rejection, authorizationUnanswered ? authorizationSentAt : null, holds, holdUntil);
+            new(start, lines, paymentId, rejection, authorizationUnanswered ? authorizationSentAt : null, holds, holdUntil, stockCommitted);
 
         // Every step up to the capture; the failure to compensate, or null once the money is taken.
         async Task<CheckoutFailure?> PayAsync()
@@ -66,7 +67,9 @@ public static class CheckoutOrchestration
                 return new CheckoutFailure(start, null, null, unpriced);
             }
 
-            var actionDeadline = context.CurrentUtcDateTime + run.PaymentActionTimeout;
+            // A flash-sale checkout waits less for the buyer's payment action, and so holds the sale's units less long.
+            var onSale = pricing.Lines!.Any(l => l.SaleId is not null);
+            var actionDeadline = context.CurrentUtcDateTime + (onSale ? run.FlashSaleActionTimeout ?? run.PaymentActionTimeout : run.PaymentActionTimeout);
 
             // Known before the reservation runs: if it fails half way, the compensation gives back what it took.
             lines = pricing.Lines!;
@@ -116,6 +119,8 @@ public static class CheckoutOrchestration
             {
                 return Failure(Rejection(RejectionReasons.Expired, "The reserved units expired before the payment completed; nothing was charged."));
             }
+
+            stockCommitted = true;
 
             CaptureOutcome capture;
             try

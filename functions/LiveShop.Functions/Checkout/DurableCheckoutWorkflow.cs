@@ -41,7 +41,7 @@ public sealed class DurableCheckoutWorkflow(DurableTaskClient client, CheckoutSe
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(CheckoutOrchestration.CheckoutOrchestrator),
-                new CheckoutRun(start, settings.PaymentActionTimeout),
+                new CheckoutRun(start, settings.PaymentActionTimeout, settings.PaymentActionTimeoutFor(start.Market, flashSale: true)),
                 new StartOrchestrationOptions(start.CheckoutId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]));
         }
         catch (Exception e) when (IsAlreadyStarted(e))

@@ -124,7 +124,8 @@ internal static class Documents
             "uk",
             [
                 new OrderLine(1, UniqueId("prd"), "sku_s", "Linen shirt ü 漢字", new Dictionary<string, string> { ["size"] = "S", ["colour"] = "sand" },
-                    2, new Money(1500, gbp), new Money(2499, gbp), "fls_1", "str_1", "h0123456789abcdef01234567", 1),
+                    2, new Money(1500, gbp), new Money(2499, gbp), "fls_1", "str_1", "h0123456789abcdef01234567", 1,
+                    [new HeldUnits("stk_prd_1_sku_s_0", 1), new HeldUnits("stk_prd_1_sku_s_3", 1)]),
                 new OrderLine(2, UniqueId("prd"), "sku.m-1", "Scarf", new Dictionary<string, string>(),
                     1, new Money(2599, gbp), new Money(2599, gbp), null, null, "hfedcba9876543210fedcba98", 0),
             ],
@@ -132,7 +133,8 @@ internal static class Documents
             OrderStatus.PartiallyRefunded,
             new OrderPayment("stripe", "pi_3Q", Created.AddMinutes(1), Created.AddMinutes(2), new Money(1500, gbp)),
             [
-                new OrderRefund("rfd_1", new Dictionary<int, long> { [1] = 1 }, new Money(1500, gbp), true, RefundState.Completed, Created.AddHours(1)),
+                new OrderRefund("rfd_1", new Dictionary<int, long> { [1] = 1 }, new Money(1500, gbp), true, RefundState.Completed, Created.AddHours(1),
+                    new Dictionary<int, IReadOnlyList<HeldUnits>> { [1] = [new HeldUnits("stk_prd_1_sku_s_3", 1)] }),
                 new OrderRefund("rfd_2", new Dictionary<int, long> { [1] = 1, [2] = 1 }, new Money(4099, gbp), false, RefundState.Pending, Created.AddHours(2)),
             ],
             Created,
@@ -148,6 +150,16 @@ internal static class Documents
             ["chk_0123456789abcdef0123456789abcdef"] = new(2, ClaimState.Held),
             ["chk_fedcba9876543210fedcba9876543210"] = new(1, ClaimState.Bought),
             ["chk_00112233445566778899aabbccddeeff"] = new(3, ClaimState.Released),
+        });
+
+    /// <summary>A buyer's open checkouts in a market (uk unless given): one of two SKUs, one of one.</summary>
+    public static OpenCheckouts OpenCheckouts(string buyerId, string? id = null) => new(
+        id ?? Core.Checkout.OpenCheckouts.IdFor("uk"),
+        buyerId,
+        new Dictionary<string, OpenCheckout>
+        {
+            ["chk_0123456789abcdef0123456789abcdef"] = new(new Dictionary<string, long> { ["prd_1/sku_s"] = 2, ["prd_2/sku.m-1"] = 1 }, Created.AddMinutes(20)),
+            ["chk_fedcba9876543210fedcba9876543210"] = new(new Dictionary<string, long> { ["prd_1/sku_s"] = 10 }, Created.AddMinutes(25)),
         });
 
     public static PaymentEventRecord PaymentEvent(string? id = null) =>

@@ -1,4 +1,5 @@
 using LiveShop.Core.Carts;
+using LiveShop.Core.Checkout;
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Live;
 using LiveShop.Core.Sales;
@@ -40,6 +41,7 @@ public sealed class Shop
         Stock = new StockLedger(wrapStock?.Invoke(StockStore) ?? StockStore, Clock);
         Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Live.Object, Scheduler.Object, Clock);
         Claims = new SaleClaims(ClaimStore);
+        OpenCheckouts = new OpenCheckoutLimits(OpenCheckoutStore, Clock);
         Carts = new CartService(wrapCarts?.Invoke(CartStore) ?? CartStore, ProductStore, Stock, Claims, markets, CartSettings, Clock);
     }
 
@@ -80,6 +82,11 @@ public sealed class Shop
 
     /// <summary>Where each test checkout's line is held, as its reservation answered (by checkout id).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<HeldUnits>> Held { get; } = new(StringComparer.Ordinal);
+
+    public InMemoryOpenCheckoutStore OpenCheckoutStore { get; } = new();
+
+    /// <summary>What each buyer holds in open checkouts, against the market's limits.</summary>
+    public OpenCheckoutLimits OpenCheckouts { get; }
 
     /// <summary>Buyers' flash-sale claims (what checkouts hold or bought).</summary>
     public SaleClaims Claims { get; }

@@ -248,7 +248,7 @@ public class PriceBookTests
     [InlineData(0, 0, 0)]
     public void Total_MarketWithExclusiveTaxConfigured_AddsTheTax(long net, long expectedTax, long expectedTotal)
     {
-        var market = new Market("zz", "Taxland", Currencies.Get("USD"), CultureInfo.GetCultureInfo("en-US"), false, 825, "Sales tax");
+        var market = new Market("zz", "Taxland", Currencies.Get("USD"), CultureInfo.GetCultureInfo("en-US"), false, 825, "Sales tax", MarketRegistry.Get("us").CheckoutLimits);
 
         var totals = PriceBook.Total(market, net == 0 ? [] : [(Regular(market, net), 1)]);
 

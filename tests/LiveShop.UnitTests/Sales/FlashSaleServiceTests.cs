@@ -376,6 +376,24 @@ public class FlashSaleServiceTests
     }
 
     [Fact]
+    public async Task CancelAsync_SaleWhoseSkuWasRemovedFromTheProduct_EndsItAndARepeatAnswersTheSame()
+    {
+        var shop = new Shop();
+        var (product, stream) = await LiveAsync(shop);
+        var sale = await shop.CreateSaleAsync(stream, Sale(shop, product));
+        var stored = (await shop.Products.ReadAsync(product.MerchantId, product.Id, None))!;
+        var other = new Core.Catalog.Sku("sku-other", new Dictionary<string, string>(), product.Skus[0].Price, 3);
+        await shop.Products.ReplaceAsync(stored.Value with { Skus = [other], UpdatedAt = shop.Clock.GetUtcNow() }, stored.ETag, None);
+
+        var cancelled = await shop.Sales.CancelAsync(Callers.Merchant(), Shop.MerchantId, product.Id, sale.Id, None);
+        var again = await shop.Sales.CancelAsync(Callers.Merchant(), Shop.MerchantId, product.Id, sale.Id, None);
+
+        Assert.Equal(("ended", "cancelled", 0L), (cancelled.State, cancelled.EndedReason, cancelled.UnitsLeft));
+        Assert.Equal(cancelled, again);
+        Assert.Equal(shop.Clock.GetUtcNow(), Assert.Single((await shop.ReadProductAsync(product)).Sales).CancelledAt);
+    }
+
+    [Fact]
     public async Task CancelAsync_ActiveSale_RegularPriceFromThenOn()
     {
         var shop = new Shop();

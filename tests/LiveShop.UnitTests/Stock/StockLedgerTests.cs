@@ -779,8 +779,9 @@ public class StockLedgerTests
     private static Task ReleaseAsync(Shop shop, Product product, string checkoutId) =>
         shop.Stock.ReleaseAsync(SkuRef.Of(product, product.Sku()), StockLedger.HoldIdFor(checkoutId, 0), None);
 
+    /// <summary>Puts units of the checkout's line back where its reservation said they were held (as a refund does).</summary>
     private static Task RestockAsync(Shop shop, Product product, string checkoutId, string returnId, long quantity) =>
-        shop.Stock.RestockAsync(SkuRef.Of(product, product.Sku()), returnId, quantity, None);
+        shop.Stock.RestockAsync(returnId, StockLedger.AllocateReturn(shop.Held[checkoutId], [], quantity), None);
 
     private static DateTimeOffset Expiry(Shop shop) => shop.Clock.GetUtcNow() + HoldTime;
 }

@@ -25,6 +25,8 @@ public sealed class InMemoryCartStore(TimeProvider clock) : InMemoryDocumentStor
 
 public sealed class InMemorySaleClaimStore : InMemoryDocumentStore<Sales.SaleClaim>, Sales.ISaleClaimStore;
 
+public sealed class InMemoryOpenCheckoutStore : InMemoryDocumentStore<Checkout.OpenCheckouts>, Checkout.IOpenCheckoutStore;
+
 public sealed class InMemoryOrderStore : InMemoryDocumentStore<Orders.Order>, Orders.IOrderStore
 {
     public Task<KeysetPage<Orders.Order>> ListByMerchantAsync(string merchantId, string? after, int limit, CancellationToken cancellationToken) =>
