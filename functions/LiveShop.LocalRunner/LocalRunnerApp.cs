@@ -11,6 +11,7 @@ using LiveShop.Functions;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Payments;
 using LiveShop.LocalRunner.LocalSignalR;
+using LiveShop.LocalRunner.OpenApi;
 using LiveShop.Payments;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -86,6 +87,7 @@ public static class LocalRunnerApp
         var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);
+        app.MapApiDocument(functions, routePrefix);
         app.MapPost("/dev/token", IssueToken);
         app.MapPost(SimulatedPayments.ActionRoute, CompletePaymentAction);
         app.MapFallback(routePrefix + "/{**path}", context => Problems.From(
