@@ -89,6 +89,8 @@ public static class LocalRunnerApp
         FunctionEndpoints.Map(app, functions, routePrefix);
         app.MapApiDocument(functions, routePrefix);
         app.MapPost("/dev/token", IssueToken);
+        app.MapGet("/dev/identities", () => TypedResults.Json(DemoData.Identities, ApiJson.Options));
+        WebPages.Map(app);
         app.MapPost(SimulatedPayments.ActionRoute, CompletePaymentAction);
         app.MapFallback(routePrefix + "/{**path}", context => Problems.From(
             LiveShopException.NotFound("Route", context.Request.Path), context).ExecuteAsync(context));
