@@ -115,7 +115,7 @@ public sealed class PageTests(BrowserFixture browser, ITestOutputHelper output)
         await Expect(ana.Locator("#live")).ToHaveTextAsync("Live updates on");
         var product = ana.Locator("li.product", new() { HasText = "Demo product 4" });
 
-        await product.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await product.GetByRole(AriaRole.Button, new() { Name = "Add Demo product 4 to cart" }).ClickAsync();
         await Expect(ana.Locator("#cart-total")).ToHaveTextAsync("$34.99");
         await ana.GetByLabel("Test card").SelectOptionAsync("pm_card_visa");
         await ana.GetByRole(AriaRole.Button, new() { Name = "Check out" }).ClickAsync();
@@ -123,7 +123,7 @@ public sealed class PageTests(BrowserFixture browser, ITestOutputHelper output)
         await Expect(ana.Locator("#notices")).ToContainTextAsync("Your order is paid.");
         await Expect(ana.Locator("#cart")).ToHaveTextAsync("Your cart is empty.");
 
-        await product.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await product.GetByRole(AriaRole.Button, new() { Name = "Add Demo product 4 to cart" }).ClickAsync();
         await Expect(ana.Locator("#cart-total")).ToHaveTextAsync("$34.99");
         await ana.GetByLabel("Test card").SelectOptionAsync("pm_card_authenticationRequired");
         await ana.GetByRole(AriaRole.Button, new() { Name = "Check out" }).ClickAsync();

@@ -120,6 +120,23 @@ const LiveShop = (() => {
     return element;
   }
 
+  /**
+   * Runs a re-render without losing the keyboard focus: the focused control is found again afterwards by its id,
+   * aria-label or text, so a live update never throws a keyboard user back to the top of the page.
+   */
+  function keepingFocus(render) {
+    const active = document.activeElement;
+    const key = active && active !== document.body
+      ? { id: active.id, label: active.getAttribute("aria-label"), text: active.textContent, tag: active.tagName }
+      : null;
+    render();
+    if (!key || document.activeElement === active && document.contains(active)) return;
+    const again = (key.id && document.getElementById(key.id))
+      || (key.label && document.querySelector(`[aria-label="${CSS.escape(key.label)}"]`))
+      || [...document.querySelectorAll(key.tag)].find((e) => e.textContent === key.text);
+    again?.focus();
+  }
+
   /** A product's image when it is served by this page's own origin; otherwise a placeholder with its initials. */
   function picture(url, title) {
     if (url && new URL(url, location.href).origin === location.origin) {
@@ -131,5 +148,5 @@ const LiveShop = (() => {
 
   const skuLabel = (sku) => Object.values(sku.attributes ?? {}).join(" / ") || sku.skuId;
 
-  return { api, signInPicker, connectLive, countdown, el, picture, skuLabel, param: (name) => params.get(name), signedIn: () => token !== null };
+  return { api, signInPicker, connectLive, countdown, el, picture, skuLabel, keepingFocus, param: (name) => params.get(name), signedIn: () => token !== null };
 })();

@@ -19,7 +19,9 @@
     }
   }
 
-  function renderStream() {
+  const renderStream = () => LiveShop.keepingFocus(drawStream);
+
+  function drawStream() {
     const s = state.stream;
     $("title").textContent = s.title;
     $("state").textContent = s.status;

@@ -37,7 +37,11 @@
     return sale.endedReason === "sold_out" ? "Flash sale sold out" : "Flash sale ended";
   };
 
-  function renderPin() {
+  const renderPin = () => LiveShop.keepingFocus(drawPin);
+  const renderShowcase = () => LiveShop.keepingFocus(drawShowcase);
+  const renderCart = () => LiveShop.keepingFocus(drawCart);
+
+  function drawPin() {
     const body = $("pin-body");
     const pin = state.pin;
     if (!pin) {
@@ -59,11 +63,11 @@
           sale ? el("p", { id: "pin-sale", class: `sale ${sale.state}` }, saleText(sale)) : null,
           sale && sale.state !== "ended" ? el("p", { id: "pin-units" }, `${sale.unitsLeft} left at the sale price`) : null,
           soldOut ? el("p", { id: "pin-soldout", class: "soldout" }, "Sold out") : null,
-          el("button", { type: "button", disabled: soldOut || !LiveShop.signedIn(), onclick: () => addToCart(pin.productId, pin.skuId) },
+          el("button", { type: "button", id: "pin-add", disabled: soldOut || !LiveShop.signedIn(), onclick: () => addToCart(pin.productId, pin.skuId) },
             LiveShop.signedIn() ? "Add to cart" : "Sign in to buy"))));
   }
 
-  function renderShowcase() {
+  function drawShowcase() {
     const list = $("showcase");
     list.replaceChildren(...state.stream.showcase.map((product) => {
       const select = el("select", { id: `sku-${product.id}`, "aria-label": `Option for ${product.title}` },
@@ -76,11 +80,12 @@
             state.pin?.productId === product.id ? el("span", { class: "badge live" }, " pinned") : null),
           select,
           el("p", { class: "muted" }, product.skus.every((s) => available(s) === 0) ? "Sold out" : "In stock"),
-          el("button", { type: "button", disabled: !LiveShop.signedIn(), onclick: () => addToCart(product.id, select.value) }, "Add to cart")));
+          el("button", { type: "button", disabled: !LiveShop.signedIn(), "aria-label": `Add ${product.title} to cart`,
+            onclick: () => addToCart(product.id, select.value) }, "Add to cart")));
     }));
   }
 
-  function renderCart() {
+  function drawCart() {
     const cart = state.cart;
     const container = $("cart");
     if (!LiveShop.signedIn()) {
