@@ -118,7 +118,10 @@ public sealed class PageTests(BrowserFixture browser, ITestOutputHelper output)
         await product.GetByRole(AriaRole.Button, new() { Name = "Add Demo product 4 to cart" }).ClickAsync();
         await Expect(ana.Locator("#cart-total")).ToHaveTextAsync("$34.99");
         await ana.GetByLabel("Test card").SelectOptionAsync("pm_card_visa");
-        await ana.GetByRole(AriaRole.Button, new() { Name = "Check out" }).ClickAsync();
+        await ana.GetByLabel("Test card").FocusAsync();
+        await ana.Keyboard.PressAsync("Tab");
+        await Expect(ana.GetByRole(AriaRole.Button, new() { Name = "Check out" })).ToBeFocusedAsync();
+        await ana.Keyboard.PressAsync("Enter");
         await Expect(ana.Locator("#checkout-status")).ToContainTextAsync("Paid. Order");
         await Expect(ana.Locator("#notices")).ToContainTextAsync("Your order is paid.");
         await Expect(ana.Locator("#cart")).ToHaveTextAsync("Your cart is empty.");

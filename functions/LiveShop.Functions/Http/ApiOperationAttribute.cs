@@ -62,6 +62,9 @@ public sealed class ApiOperationAttribute(string summary) : Attribute
     /// <summary>Query parameters read, each "name:type" with type string, integer or boolean.</summary>
     public string[] Query { get; set; } = [];
 
+    /// <summary>Whether the function answers 304 to an If-None-Match naming its ETag.</summary>
+    public bool IfNoneMatch { get; set; }
+
     /// <summary>Whether the success answer carries an ETag header.</summary>
     public bool ETag { get; set; }
 }

@@ -125,7 +125,7 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
     /// <summary>The hot path: the stream with its showcase, cached briefly, with ETag / If-None-Match.</summary>
     [Function(nameof(GetStream))]
     [ApiOperation(
-        "Read a stream with its showcase and pin", Response = typeof(StreamView), ETag = true,
+        "Read a stream with its showcase and pin", Response = typeof(StreamView), ETag = true, IfNoneMatch = true,
         Description = "The hot path: cached briefly; send If-None-Match with the ETag for a 304.")]
     public Task<IResult> GetStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Stream)] HttpRequest request,

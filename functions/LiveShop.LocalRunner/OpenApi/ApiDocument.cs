@@ -116,6 +116,11 @@ public static partial class ApiDocument
                 "The ETag (or a stream's version) read before; compared strongly."));
         }
 
+        if (api.IfNoneMatch)
+        {
+            parameters.Add(Parameter("If-None-Match", "header", "string", required: false, "The ETag read before: 304 when unchanged."));
+        }
+
         if (api.IdempotencyKey)
         {
             parameters.Add(Parameter("Idempotency-Key", "header", "string", required: true,
@@ -177,7 +182,7 @@ public static partial class ApiDocument
         }
 
         var responses = new JsonObject { [api.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = success };
-        if (function.Name == "GetStream")
+        if (api.IfNoneMatch)
         {
             responses["304"] = new JsonObject { ["description"] = "Not modified (If-None-Match named the ETag)" };
         }
