@@ -65,6 +65,9 @@ public sealed class PageTests(BrowserFixture browser, ITestOutputHelper output)
         await host.GetByRole(AriaRole.Button, new() { Name = "Pin Demo product 2" }).ClickAsync();
         await Expect(ana.Locator("#pin-body .pin-title")).ToHaveTextAsync("Demo product 2");
         await host.GetByLabel("Product", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Index = 3 });
+        await Expect(host.GetByText("Limit per customer (1-99)")).ToBeVisibleAsync();
+        await Expect(host.GetByLabel("Lasts")).ToHaveAttributeAsync("max", "1200");
+        await Expect(host.GetByLabel("Starts in")).ToHaveAttributeAsync("min", "10");
         await host.GetByLabel("Deal price").FillAsync("19.99");
         await host.GetByLabel("Units").FillAsync("2");
         await host.GetByLabel("Limit per customer").FillAsync("2");

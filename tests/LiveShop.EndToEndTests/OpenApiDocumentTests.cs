@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Live;
+using LiveShop.Core.Sales;
 using LiveShop.Functions.Http;
 using LiveShop.LocalRunner;
 using LiveShop.LocalRunner.OpenApi;
@@ -90,6 +92,19 @@ public sealed class OpenApiDocumentTests(RunnerFixture runner)
         var properties = document["components"]!["schemas"]![pinned]!["properties"]!.AsObject();
         Assert.Contains("sequence", properties.Select(p => p.Key));
         Assert.Contains("price", properties.Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task Document_FlashSaleInput_CarriesTheServiceBounds()
+    {
+        var document = JsonNode.Parse(await runner.Client.GetStringAsync(ApiDocument.Path))!;
+        var fields = document["components"]!["schemas"]!["FlashSaleInput"]!["properties"]!;
+
+        Assert.Equal(FlashSaleService.MinDurationSeconds, fields["durationSeconds"]!["minimum"]!.GetValue<long>());
+        Assert.Equal(FlashSaleService.MaxDurationSeconds, fields["durationSeconds"]!["maximum"]!.GetValue<long>());
+        Assert.Equal(Cart.MaxQuantityPerLine, fields["perCustomerLimit"]!["maximum"]!.GetValue<long>());
+        Assert.Equal(FlashSaleService.MinCountdown.TotalSeconds, fields["startsAt"]!["x-secondsAhead"]!["minimum"]!.GetValue<long>());
+        Assert.Equal(FlashSaleService.MaxCountdown.TotalSeconds, fields["startsAt"]!["x-secondsAhead"]!["maximum"]!.GetValue<long>());
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using LiveShop.Core.Carts;
 using LiveShop.Core.Money;
+using LiveShop.Core.Sales;
 using LiveShop.Functions.Http;
 
 namespace LiveShop.LocalRunner.OpenApi;
@@ -14,6 +16,19 @@ internal sealed class ApiSchemas
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(ApiJson.Options)
     {
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
+    /// <summary>
+    /// Bounds the services enforce on request fields, from their constants, so clients (and the host console's form) read
+    /// them from the document; "x-secondsAhead" bounds a date-time relative to the time of the request.
+    /// </summary>
+    private static readonly Dictionary<(Type Type, string Property), (string Keyword, long Min, long Max)> Bounds = new()
+    {
+        [(typeof(FlashSaleInput), "allotment")] = ("", 1, FlashSaleService.MaxAllotment),
+        [(typeof(FlashSaleInput), "perCustomerLimit")] = ("", 1, Cart.MaxQuantityPerLine),
+        [(typeof(FlashSaleInput), "durationSeconds")] = ("", FlashSaleService.MinDurationSeconds, FlashSaleService.MaxDurationSeconds),
+        [(typeof(FlashSaleInput), "startsAt")] =
+            ("x-secondsAhead", (long)FlashSaleService.MinCountdown.TotalSeconds, (long)FlashSaleService.MaxCountdown.TotalSeconds),
     };
 
     private readonly Dictionary<Type, string> names = [];
@@ -78,6 +93,22 @@ internal sealed class ApiSchemas
                     : context.Path.Length > 0 && IsComponent(current)
                         ? Reference(current)
                         : null;
+            if (context.PropertyInfo is { } property
+                && Bounds.TryGetValue((property.DeclaringType, property.Name), out var bounds))
+            {
+                var bounded = replacement?.DeepClone() ?? node;
+                var target = bounds.Keyword.Length == 0 ? (JsonObject)bounded : new JsonObject();
+                target["minimum"] = bounds.Min;
+                target["maximum"] = bounds.Max;
+                if (bounds.Keyword.Length > 0)
+                {
+                    ((JsonObject)bounded)[bounds.Keyword] = target;
+                }
+
+                replacement = bounded;
+                nullable = false;
+            }
+
             if (replacement is null)
             {
                 return node;

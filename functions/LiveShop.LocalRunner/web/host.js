@@ -109,6 +109,19 @@
     unpinned: () => load(),
   };
 
+  /** The form's bounds as the API document states them (the service's own limits), shown in the labels. */
+  async function applyBounds() {
+    const document_ = await api("GET", "/openapi/v1.json");
+    const fields = document_.components.schemas.FlashSaleInput.properties;
+    for (const input of document.querySelectorAll("[data-bounds]")) {
+      const field = fields[input.dataset.bounds];
+      const bounds = field["x-secondsAhead"] ?? field;
+      input.min = bounds.minimum;
+      input.max = bounds.maximum;
+      document.querySelector(`[data-bounds-for="${input.id}"]`).textContent = `(${bounds.minimum}-${bounds.maximum})`;
+    }
+  }
+
   async function start() {
     if (!streamId) {
       $("title").textContent = "Open this page with ?stream=<stream id>";
@@ -116,6 +129,7 @@
     }
     await load();
     await loadSales();
+    await applyBounds().catch(() => say("The API document is not available: the form's bounds are not shown."));
     $("go-live").addEventListener("click", () => act(() => api("POST", `${path}/start`).then(load), "You are live."));
     $("end").addEventListener("click", () => act(() => api("POST", `${path}/end`).then(load), "The stream has ended."));
     $("unpin").addEventListener("click", () => act(() => api("DELETE", `${path}/pin`).then(load), "Unpinned."));
