@@ -1,4 +1,5 @@
 using LiveShop.Core.Catalog;
+using LiveShop.Core.Identity;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 using LiveShop.LocalRunner;
@@ -47,6 +48,20 @@ public sealed class BrowserFixture : IAsyncLifetime
             services.GetRequiredService<FlashSaleService>(),
             services.GetRequiredService<TimeProvider>(),
             CancellationToken.None);
+    }
+
+    /// <summary>Adds a one-SKU product with <paramref name="units"/> in stock to the stream's showcase (at its end).</summary>
+    public async Task AddProductAsync(string streamId, string title, long units)
+    {
+        var services = _app!.Services;
+        var merchant = new Caller("demo-merchant-user", Role.Merchant, DemoData.MerchantId);
+        var product = await services.GetRequiredService<CatalogService>().CreateAsync(
+            merchant,
+            DemoData.MerchantId,
+            new ProductInput("us", title, "A product with few units.", [], [new SkuInput("only", new Dictionary<string, string> { ["size"] = "One size" }, new MoneyInput(999, "USD"), units)]),
+            CancellationToken.None);
+        await services.GetRequiredService<StreamService>().AddToShowcaseAsync(
+            merchant, streamId, new ShowcaseAddInput(product.Value.Id, null), null, CancellationToken.None);
     }
 
     /// <summary>A page of its own browser context (its own cookies and storage), signed in as <paramref name="subject"/>.</summary>

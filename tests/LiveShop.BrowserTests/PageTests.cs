@@ -141,6 +141,29 @@ public sealed class PageTests(BrowserFixture browser, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Checkout_LastUnitBoughtByAnother_TheViewerSeesSoldOut()
+    {
+        var stream = await browser.NewStreamAsync();
+        await browser.AddProductAsync(stream, "Last one", units: 1);
+        var ana = await browser.OpenAsync(WebPages.Viewer, stream, DemoData.ViewerId);
+        var chen = await browser.OpenAsync(WebPages.Viewer, stream, "demo-viewer-chen");
+        foreach (var viewer in new[] { ana, chen })
+        {
+            await Expect(viewer.Locator("#live")).ToHaveTextAsync("Live updates on");
+            await viewer.GetByRole(AriaRole.Button, new() { Name = "Add Last one to cart" }).ClickAsync();
+            await Expect(viewer.Locator("#cart-total")).ToHaveTextAsync("$9.99");
+        }
+
+        await ana.GetByRole(AriaRole.Button, new() { Name = "Check out" }).ClickAsync();
+        await Expect(ana.Locator("#checkout-status")).ToContainTextAsync("Paid. Order");
+        await Expect(chen.Locator("li.product", new() { HasText = "Last one" })).ToContainTextAsync("Sold out");
+        await chen.GetByRole(AriaRole.Button, new() { Name = "Check out" }).ClickAsync();
+
+        await Expect(chen.Locator("#checkout-status")).ToHaveTextAsync("Sold out: not enough units left.");
+        await CloseAsync(ana, chen);
+    }
+
+    [Fact]
     public async Task ApiReference_LoadsTheDocument_FromThisMachineOnly()
     {
         var context = await browser.Browser.NewContextAsync();

@@ -207,6 +207,7 @@
     stockChanged: (m) => {
       state.stock.set(`${m.productId}:${m.skuId}`, m.available);
       if (state.pin?.productId === m.productId && state.pin.skuId === m.skuId) renderPin();
+      renderShowcase();
     },
     viewers: (m) => { $("viewers").textContent = `${m.viewers} watching`; },
     streamState: (m) => {
