@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LiveShop.Core.Live;
 using LiveShop.Functions.Http;
 
 namespace LiveShop.LocalRunner.OpenApi;
@@ -15,19 +14,6 @@ public static partial class ApiDocument
 {
     public const string Path = "/openapi/v1.json";
     public const string ReferencePath = "/scalar";
-
-    /// <summary>Client methods of the live hub: who gets each and its payload type (a test holds it to LiveMethods.All).</summary>
-    public static IReadOnlyDictionary<string, (string To, Type Payload)> ClientMethods { get; } = new Dictionary<string, (string, Type)>
-    {
-        [LiveMethods.Pinned] = ("stream", typeof(PinnedMessage)),
-        [LiveMethods.Unpinned] = ("stream", typeof(UnpinnedMessage)),
-        [LiveMethods.SaleChanged] = ("stream", typeof(SaleChangedMessage)),
-        [LiveMethods.StockChanged] = ("stream", typeof(StockChangedMessage)),
-        [LiveMethods.Viewers] = ("stream", typeof(ViewersMessage)),
-        [LiveMethods.StreamState] = ("stream", typeof(StreamStateMessage)),
-        [LiveMethods.Stats] = ("host", typeof(StatsMessage)),
-        [LiveMethods.Checkout] = ("buyer", typeof(CheckoutMessage)),
-    };
 
     private static readonly Dictionary<int, string> ProblemTexts = new()
     {
@@ -266,41 +252,6 @@ public static partial class ApiDocument
         return parameter;
     }
 
-    private static JsonArray Security(ApiAccess access) => access switch
-    {
-        ApiAccess.Anonymous => [],
-        ApiAccess.OptionalBearer => [new JsonObject(), new JsonObject { ["bearer"] = new JsonArray() }],
-        ApiAccess.Bearer => [new JsonObject { ["bearer"] = new JsonArray() }],
-        ApiAccess.Shopper => [new JsonObject { ["bearer"] = new JsonArray() }, new JsonObject { ["guestToken"] = new JsonArray() }],
-        ApiAccess.BearerAndGuest => [new JsonObject { ["bearer"] = new JsonArray(), ["guestToken"] = new JsonArray() }],
-        ApiAccess.StripeSignature => [new JsonObject { ["stripeSignature"] = new JsonArray() }],
-        ApiAccess.SignalRSignature => [new JsonObject { ["signalRSignature"] = new JsonArray() }],
-        _ => throw new ArgumentOutOfRangeException(nameof(access), access, null),
-    };
-
-    private static JsonObject SecuritySchemes() => new()
-    {
-        ["bearer"] = new JsonObject
-        {
-            ["type"] = "http",
-            ["scheme"] = "bearer",
-            ["bearerFormat"] = "JWT",
-            ["description"] = "An OpenID Connect access token (roles claim: viewer, merchant, ops; merchant_id for a merchant). "
-                + "The local runner issues development tokens at POST /dev/token.",
-        },
-        ["guestToken"] = ApiKey(ApiRequest.GuestTokenHeader, "A guest shopper's token from POST /api/guests (carts only)."),
-        ["stripeSignature"] = ApiKey(LiveShop.Functions.Payments.PaymentWebhookFunctions.SignatureHeader, "Stripe's webhook signature."),
-        ["signalRSignature"] = ApiKey(LiveShop.Functions.Live.LiveFunctions.SignatureHeader, "Azure SignalR Service's upstream signature."),
-    };
-
-    private static JsonObject ApiKey(string header, string description) => new()
-    {
-        ["type"] = "apiKey",
-        ["in"] = "header",
-        ["name"] = header,
-        ["description"] = description,
-    };
-
     private static string Tag(HttpFunction function) => function.Class.Name.Replace("Functions", string.Empty, StringComparison.Ordinal);
 
     private static JsonArray Tags(IEnumerable<HttpFunction> functions)
@@ -318,39 +269,6 @@ public static partial class ApiDocument
         }
 
         return tags;
-    }
-
-    private static string LiveDescription()
-    {
-        var lines = new List<string>
-        {
-            "Real-time updates over Azure SignalR Service (serverless). Build a SignalR client with "
-            + "`withUrl(\"<base>/api/streams/{streamId}\")` (bearer token as `accessTokenFactory` when signed in): it POSTs "
-            + "`.../negotiate` and connects to the service with the answer's `url` and `accessToken`. Clients are listen-only. "
-            + "Each client method receives one camelCase JSON object; keep, per kind of state, the message with the highest "
-            + "`sequence`. Method, recipients and payload schema:",
-            string.Empty,
-            "| Method | To | Payload |",
-            "| --- | --- | --- |",
-        };
-        lines.AddRange(ClientMethods.Select(m => $"| `{m.Key}` | {m.Value.To} | `{m.Value.Payload.Name}` |"));
-        return string.Join('\n', lines);
-    }
-
-    private static JsonObject RealTime(ApiSchemas schemas, string routePrefix)
-    {
-        var methods = new JsonObject();
-        foreach (var (name, (to, payload)) in ClientMethods)
-        {
-            methods[name] = new JsonObject { ["to"] = to, ["payload"] = schemas.Reference(payload) };
-        }
-
-        return new JsonObject
-        {
-            ["hub"] = Core.Storage.PlatformDefinitions.SignalRHub,
-            ["negotiate"] = $"/{routePrefix}/{Routes.StreamNegotiate}",
-            ["clientMethods"] = methods,
-        };
     }
 
     [GeneratedRegex(@"\{(\w+)\}")]
