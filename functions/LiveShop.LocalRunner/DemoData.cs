@@ -14,6 +14,15 @@ public static class DemoData
     public const string MerchantId = "demo-merchant";
     public const string ViewerId = "demo-viewer";
 
+    /// <summary>Who the pages' development sign-in offers: the demo merchant and a few demo viewers.</summary>
+    public static IReadOnlyList<DevIdentity> Identities { get; } =
+    [
+        new("Demo merchant (host)", "merchant", "demo-merchant-user", MerchantId),
+        new("Ana (viewer)", "viewer", ViewerId, null),
+        new("Ben (viewer)", "viewer", "demo-viewer-ben", null),
+        new("Chen (viewer)", "viewer", "demo-viewer-chen", null),
+    ];
+
     /// <summary>How long after the runner starts the demo flash sale begins (its countdown).</summary>
     public static readonly TimeSpan SaleCountdown = TimeSpan.FromSeconds(60);
 
@@ -60,3 +69,6 @@ public static class DemoData
         return stream.Value.Id;
     }
 }
+
+/// <summary>A development identity the pages' sign-in picker offers (POST /dev/token issues its token).</summary>
+public sealed record DevIdentity(string Label, string Role, string Subject, string? MerchantId);

@@ -11,6 +11,7 @@ using LiveShop.Functions;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Payments;
 using LiveShop.LocalRunner.LocalSignalR;
+using LiveShop.LocalRunner.OpenApi;
 using LiveShop.Payments;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -86,7 +87,10 @@ public static class LocalRunnerApp
         var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);
+        app.MapApiDocument(functions, routePrefix);
         app.MapPost("/dev/token", IssueToken);
+        app.MapGet("/dev/identities", () => TypedResults.Json(DemoData.Identities, ApiJson.Options));
+        WebPages.Map(app);
         app.MapPost(SimulatedPayments.ActionRoute, CompletePaymentAction);
         app.MapFallback(routePrefix + "/{**path}", context => Problems.From(
             LiveShopException.NotFound("Route", context.Request.Path), context).ExecuteAsync(context));

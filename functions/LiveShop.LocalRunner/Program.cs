@@ -18,6 +18,9 @@ Console.WriteLine($"""
     Demo products:     GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.MerchantProducts, DemoData.MerchantId)}
     {(streamId is null ? string.Empty : $"Its flash sale:    GET {url}/{HostJson.Prefix}/{Routes.Format(Routes.StreamSales, streamId)} (starts in {DemoData.SaleCountdown.TotalSeconds:0} s)")}
     {liveLine}
+    {(streamId is null ? string.Empty : $"Viewer page:       {WebPages.ViewerUrl(url, streamId)}")}
+    {(streamId is null ? string.Empty : $"Host console:      {WebPages.HostUrl(url, streamId)}")}
+    API reference:     {url}{LiveShop.LocalRunner.OpenApi.ApiDocument.ReferencePath} (OpenAPI 3.1 document: {url}{LiveShop.LocalRunner.OpenApi.ApiDocument.Path})
     Checkout:          POST {url}/{HostJson.Prefix}/{Routes.Checkouts} with a viewer token and an Idempotency-Key;
                        cards pm_card_visa, pm_card_chargeDeclined, pm_card_authenticationRequired (see README)
 

@@ -12,6 +12,9 @@ namespace LiveShop.Functions.Carts;
 public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
 {
     [Function(nameof(CreateGuest))]
+    [ApiOperation(
+        "A guest token", Response = typeof(GuestView),
+        Description = "For the X-Guest-Token header of the cart routes; writes nothing.")]
     public Task<IResult> CreateGuest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Guests)] HttpRequest request) =>
         endpoint.RunAsync(request, (api, ct) =>
@@ -21,6 +24,9 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
         });
 
     [Function(nameof(GetCart))]
+    [ApiOperation(
+        "The cart, priced now", Access = ApiAccess.Shopper, Response = typeof(CartView), ETag = true,
+        Description = "Lines, availability, flash-sale info and totals in the market's currency.")]
     public Task<IResult> GetCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Cart)] HttpRequest request,
         string market) =>
@@ -32,6 +38,10 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
         });
 
     [Function(nameof(AddCartLine))]
+    [ApiOperation(
+        "Add units to the cart", Access = ApiAccess.Shopper, Request = typeof(AddCartLineInput),
+        Response = typeof(CartChangeView), IfMatch = IfMatchUse.Optional, ETag = true, Problems = [409, 422],
+        Description = "To the SKU's line if there is one; a streamId makes the line the stream's (its flash sale applies).")]
     public Task<IResult> AddCartLine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CartLines)] HttpRequest request,
         string market) =>
@@ -43,6 +53,9 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
         });
 
     [Function(nameof(SetCartLineQuantity))]
+    [ApiOperation(
+        "Set a line's quantity", Access = ApiAccess.Shopper, Request = typeof(CartQuantityInput),
+        Response = typeof(CartChangeView), IfMatch = IfMatchUse.Optional, ETag = true, Problems = [409, 422])]
     public Task<IResult> SetCartLineQuantity(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.CartLine)] HttpRequest request,
         string market,
@@ -55,6 +68,9 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
         });
 
     [Function(nameof(RemoveCartLine))]
+    [ApiOperation(
+        "Remove a line", Access = ApiAccess.Shopper, Response = typeof(CartChangeView), IfMatch = IfMatchUse.Optional,
+        ETag = true)]
     public Task<IResult> RemoveCartLine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.CartLine)] HttpRequest request,
         string market,
@@ -66,6 +82,9 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
         });
 
     [Function(nameof(ClearCart))]
+    [ApiOperation(
+        "Clear the cart", Access = ApiAccess.Shopper, Response = typeof(CartChangeView), IfMatch = IfMatchUse.Optional,
+        ETag = true)]
     public Task<IResult> ClearCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Cart)] HttpRequest request,
         string market) =>
@@ -78,6 +97,9 @@ public sealed class CartFunctions(HttpEndpoint endpoint, CartService carts)
 
     /// <summary>Signs a guest in: needs both the viewer's bearer token and the guest's X-Guest-Token.</summary>
     [Function(nameof(MergeGuestCart))]
+    [ApiOperation(
+        "Merge a guest cart into the viewer's", Access = ApiAccess.BearerAndGuest, Response = typeof(CartView), ETag = true,
+        Problems = [422], Description = "Exactly once, even when retried; limits still hold.")]
     public Task<IResult> MergeGuestCart(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CartMerge)] HttpRequest request,
         string market) =>

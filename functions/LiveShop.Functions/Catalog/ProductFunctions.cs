@@ -9,6 +9,10 @@ namespace LiveShop.Functions.Catalog;
 public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catalog)
 {
     [Function(nameof(CreateProduct))]
+    [ApiOperation(
+        "Create a product", Access = ApiAccess.Bearer, Request = typeof(ProductInput), Response = typeof(ProductView),
+        Status = 201, ETag = true, Problems = [409, 422],
+        Description = "That merchant only. Answers 201 with Location and the product's ETag.")]
     public Task<IResult> CreateProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MerchantProducts)] HttpRequest request,
         string merchantId) =>
@@ -20,6 +24,10 @@ public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catal
         });
 
     [Function(nameof(ReplaceProduct))]
+    [ApiOperation(
+        "Replace a product", Access = ApiAccess.Bearer, Request = typeof(ProductInput), Response = typeof(ProductView),
+        IfMatch = IfMatchUse.Required, ETag = true, Problems = [409, 422],
+        Description = "That merchant only: title, description, images and SKUs. If-Match (the product's ETag) is required.")]
     public Task<IResult> ReplaceProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.MerchantProduct)] HttpRequest request,
         string merchantId,
@@ -33,6 +41,9 @@ public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catal
         });
 
     [Function(nameof(ArchiveProduct))]
+    [ApiOperation(
+        "Archive a product", Access = ApiAccess.Bearer, Response = typeof(ProductView), IfMatch = IfMatchUse.Optional,
+        ETag = true, Description = "That merchant only; idempotent. Unpins it from streams pinning it.")]
     public Task<IResult> ArchiveProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MerchantProductArchive)] HttpRequest request,
         string merchantId,
@@ -45,6 +56,7 @@ public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catal
         });
 
     [Function(nameof(GetProduct))]
+    [ApiOperation("Read a product", Response = typeof(ProductView), ETag = true)]
     public Task<IResult> GetProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MerchantProduct)] HttpRequest request,
         string merchantId,
@@ -56,6 +68,10 @@ public sealed class ProductFunctions(HttpEndpoint endpoint, CatalogService catal
         });
 
     [Function(nameof(ListProducts))]
+    [ApiOperation(
+        "List a merchant's products", Access = ApiAccess.OptionalBearer, Response = typeof(ProductPageView),
+        Query = ["pageSize:integer", "continuationToken:string", "includeArchived:boolean"],
+        Description = "Newest first, keyset-paged. Archived products only for that merchant's own token.")]
     public Task<IResult> ListProducts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MerchantProducts)] HttpRequest request,
         string merchantId) =>

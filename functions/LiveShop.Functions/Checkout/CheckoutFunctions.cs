@@ -14,6 +14,10 @@ public sealed class CheckoutFunctions(HttpEndpoint endpoint, CheckoutService che
 {
     /// <summary>202 with the checkout and Location: its status URL. The same key and body give the same checkout.</summary>
     [Function(nameof(StartCheckout))]
+    [ApiOperation(
+        "Start a checkout", Access = ApiAccess.Bearer, Request = typeof(CheckoutInput), Response = typeof(CheckoutView),
+        Status = 202, IdempotencyKey = true, Problems = [409, 422],
+        Description = "A viewer: buy now or from the cart. 202 with Location (the status URL). The same key and body give the same checkout; the same key with another body is 422.")]
     public Task<IResult> StartCheckout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Checkouts)] HttpRequest request,
         [DurableClient] DurableTaskClient durable) =>
@@ -27,6 +31,9 @@ public sealed class CheckoutFunctions(HttpEndpoint endpoint, CheckoutService che
 
     /// <summary>Where the checkout stands; Retry-After while it is still running.</summary>
     [Function(nameof(GetCheckout))]
+    [ApiOperation(
+        "Where a checkout stands", Access = ApiAccess.Bearer, Response = typeof(CheckoutView),
+        Description = "The buyer only: pending, awaiting_payment_action (nextActionUrl), paid or rejected with a reason. Retry-After while it runs.")]
     public Task<IResult> GetCheckout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Checkout)] HttpRequest request,
         string checkoutId) =>

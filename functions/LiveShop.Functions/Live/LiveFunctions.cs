@@ -25,6 +25,9 @@ public sealed class LiveFunctions(HttpEndpoint endpoint, LiveConnections connect
     /// that viewer's (or merchant's). Answers {"url", "accessToken"}: the service's client URL and a short-lived token.
     /// </summary>
     [Function(nameof(Negotiate))]
+    [ApiOperation(
+        "Negotiate a live connection", Access = ApiAccess.OptionalBearer, Response = typeof(LiveClientAccess),
+        Description = "The SignalR serverless redirect: the service's client URL and a 15-minute access token. See the real-time contract (tag Live).")]
     public Task<IResult> Negotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamNegotiate)] HttpRequest request,
         string streamId) =>
@@ -40,6 +43,9 @@ public sealed class LiveFunctions(HttpEndpoint endpoint, LiveConnections connect
     /// (X-ASRS-Signature over the connection id). Anything unsigned is refused before it is read.
     /// </summary>
     [Function(nameof(LiveUpstream))]
+    [ApiOperation(
+        "SignalR Service upstream (connection events)", Access = ApiAccess.SignalRSignature, Status = 204,
+        Description = "Called by Azure SignalR Service only (X-ASRS-* headers).")]
     public Task<IResult> LiveUpstream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.LiveUpstream)] HttpRequest request) =>
         endpoint.RunAsync(request, async (api, ct) =>
@@ -73,6 +79,9 @@ public sealed class LiveFunctions(HttpEndpoint endpoint, LiveConnections connect
 
     /// <summary>GET /api/streams/{streamId}/pins?pageSize=&amp;continuationToken=: the pin history, newest first.</summary>
     [Function(nameof(ListPins))]
+    [ApiOperation(
+        "The pin history", Response = typeof(PinHistoryView), Query = ["pageSize:integer", "continuationToken:string"],
+        Description = "Newest first.")]
     public Task<IResult> ListPins(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.StreamPins)] HttpRequest request,
         string streamId) =>

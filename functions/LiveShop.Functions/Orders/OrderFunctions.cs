@@ -12,6 +12,9 @@ namespace LiveShop.Functions.Orders;
 public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, CheckoutSettings settings)
 {
     [Function(nameof(ListMyOrders))]
+    [ApiOperation(
+        "My orders", Access = ApiAccess.Bearer, Response = typeof(OrderPageView),
+        Query = ["pageSize:integer", "continuationToken:string"])]
     public Task<IResult> ListMyOrders(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Orders)] HttpRequest request) =>
         endpoint.RunAsync(request, async (api, ct) =>
@@ -22,6 +25,7 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
         });
 
     [Function(nameof(GetMyOrder))]
+    [ApiOperation("One of my orders", Access = ApiAccess.Bearer, Response = typeof(OrderView), ETag = true)]
     public Task<IResult> GetMyOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Order)] HttpRequest request,
         string orderId) =>
@@ -34,6 +38,9 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
 
     /// <summary>202: the cancellation is passed to the checkout, which releases the payment and the stock.</summary>
     [Function(nameof(CancelMyOrder))]
+    [ApiOperation(
+        "Cancel my order before capture", Access = ApiAccess.Bearer, Response = typeof(OrderView), Status = 202, ETag = true,
+        Problems = [409], Description = "409 once paid.")]
     public Task<IResult> CancelMyOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.OrderCancel)] HttpRequest request,
         [DurableClient] DurableTaskClient durable,
@@ -46,6 +53,9 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
         });
 
     [Function(nameof(ListMerchantOrders))]
+    [ApiOperation(
+        "A merchant's orders", Access = ApiAccess.Bearer, Response = typeof(OrderPageView),
+        Query = ["pageSize:integer", "continuationToken:string"])]
     public Task<IResult> ListMerchantOrders(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MerchantOrders)] HttpRequest request,
         string merchantId) =>
@@ -57,6 +67,7 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
         });
 
     [Function(nameof(GetMerchantOrder))]
+    [ApiOperation("One of a merchant's orders", Access = ApiAccess.Bearer, Response = typeof(OrderView), ETag = true)]
     public Task<IResult> GetMerchantOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MerchantOrder)] HttpRequest request,
         string merchantId,
@@ -70,6 +81,10 @@ public sealed class OrderFunctions(HttpEndpoint endpoint, OrderService orders, C
 
     /// <summary>Refunds (all, or per line) once per Idempotency-Key; a retry with the key resumes an unfinished refund.</summary>
     [Function(nameof(RefundOrder))]
+    [ApiOperation(
+        "Refund a paid order", Access = ApiAccess.Bearer, Request = typeof(RefundInput), RequestOptional = true,
+        Response = typeof(OrderView), IdempotencyKey = true, ETag = true, Problems = [409, 422],
+        Description = "In full (no body) or per line; once per Idempotency-Key.")]
     public Task<IResult> RefundOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MerchantOrderRefunds)] HttpRequest request,
         string merchantId,

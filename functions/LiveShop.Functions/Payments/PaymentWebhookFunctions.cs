@@ -15,6 +15,9 @@ public sealed class PaymentWebhookFunctions(HttpEndpoint endpoint, PaymentWebhoo
     public const string SignatureHeader = "Stripe-Signature";
 
     [Function(nameof(PaymentWebhook))]
+    [ApiOperation(
+        "Payment provider webhook", Access = ApiAccess.StripeSignature, Response = typeof(PaymentWebhookResult),
+        Description = "Stripe events signed with Stripe-Signature; duplicates (event id) are applied once.")]
     public Task<IResult> PaymentWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.PaymentWebhooks)] HttpRequest request,
         [DurableClient] DurableTaskClient durable) =>

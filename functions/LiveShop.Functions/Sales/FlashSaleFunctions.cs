@@ -9,6 +9,10 @@ namespace LiveShop.Functions.Sales;
 public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService sales)
 {
     [Function(nameof(CreateFlashSale))]
+    [ApiOperation(
+        "Create a flash sale", Access = ApiAccess.Bearer, Request = typeof(FlashSaleInput), Response = typeof(FlashSaleView),
+        Status = 201, Problems = [409, 422],
+        Description = "The stream's merchant, stream live: a deal price below the regular price, an allotment, a per-customer limit (1-99), a start 10-300 s ahead, a duration of 60-1200 s; no overlap on one SKU.")]
     public Task<IResult> CreateFlashSale(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamSales)] HttpRequest request,
         string streamId) =>
@@ -20,6 +24,9 @@ public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService s
         });
 
     [Function(nameof(CancelFlashSale))]
+    [ApiOperation(
+        "Cancel a flash sale", Access = ApiAccess.Bearer, Response = typeof(FlashSaleView),
+        Description = "That merchant only; ends the sale now (idempotent).")]
     public Task<IResult> CancelFlashSale(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.MerchantProductSaleCancel)] HttpRequest request,
         string merchantId,
@@ -29,6 +36,9 @@ public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService s
             TypedResults.Json(await sales.CancelAsync(await api.CallerAsync(), merchantId, productId, saleId, ct), ApiJson.Options));
 
     [Function(nameof(ListFlashSales))]
+    [ApiOperation(
+        "A stream's flash sales", Response = typeof(StreamSalesView),
+        Description = "Upcoming, active and ended, with seconds to start or end and units left.")]
     public Task<IResult> ListFlashSales(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.StreamSales)] HttpRequest request,
         string streamId) =>

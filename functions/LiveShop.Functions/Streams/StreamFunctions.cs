@@ -10,6 +10,10 @@ namespace LiveShop.Functions.Streams;
 public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams, StreamViewCache views)
 {
     [Function(nameof(CreateStream))]
+    [ApiOperation(
+        "Schedule a stream", Access = ApiAccess.Bearer, Request = typeof(StreamInput), Response = typeof(LiveStream),
+        Status = 201, ETag = true, Problems = [409, 422],
+        Description = "A merchant schedules a stream in one of its markets.")]
     public Task<IResult> CreateStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Streams)] HttpRequest request) =>
         endpoint.RunAsync(request, async (api, ct) =>
@@ -20,6 +24,9 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(StartStream))]
+    [ApiOperation(
+        "Go live", Access = ApiAccess.Bearer, Response = typeof(LiveStream), IfMatch = IfMatchUse.Optional, ETag = true,
+        Problems = [409], Description = "The stream's merchant only. Viewers get a streamState message.")]
     public Task<IResult> StartStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamStart)] HttpRequest request,
         string streamId) =>
@@ -30,6 +37,10 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(EndStream))]
+    [ApiOperation(
+        "End the stream", Access = ApiAccess.Bearer, Response = typeof(LiveStream), IfMatch = IfMatchUse.Optional,
+        ETag = true, Problems = [409],
+        Description = "The stream's merchant only; an ended stream cannot start again. Unpins the pinned product.")]
     public Task<IResult> EndStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamEnd)] HttpRequest request,
         string streamId) =>
@@ -40,6 +51,9 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(AddToShowcase))]
+    [ApiOperation(
+        "Add a product to the showcase", Access = ApiAccess.Bearer, Request = typeof(ShowcaseAddInput),
+        Response = typeof(LiveStream), IfMatch = IfMatchUse.Optional, ETag = true, Problems = [409, 422])]
     public Task<IResult> AddToShowcase(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamShowcase)] HttpRequest request,
         string streamId) =>
@@ -51,6 +65,10 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(ReplaceShowcase))]
+    [ApiOperation(
+        "Set the whole showcase", Access = ApiAccess.Bearer, Request = typeof(ShowcaseInput), Response = typeof(LiveStream),
+        IfMatch = IfMatchUse.Required, ETag = true, Problems = [409, 422],
+        Description = "The ordered product ids (at most 100). If-Match (the stream's version) is required.")]
     public Task<IResult> ReplaceShowcase(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.StreamShowcase)] HttpRequest request,
         string streamId) =>
@@ -62,6 +80,9 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(RemoveFromShowcase))]
+    [ApiOperation(
+        "Remove a product from the showcase", Access = ApiAccess.Bearer, Response = typeof(LiveStream),
+        IfMatch = IfMatchUse.Optional, ETag = true, Problems = [409], Description = "Unpins it if it is pinned.")]
     public Task<IResult> RemoveFromShowcase(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.StreamShowcaseProduct)] HttpRequest request,
         string streamId,
@@ -74,6 +95,10 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
 
     /// <summary>Pins a product of the showcase (replacing the pin); its viewers get the pin card at once.</summary>
     [Function(nameof(PinProduct))]
+    [ApiOperation(
+        "Pin a showcase product", Access = ApiAccess.Bearer, Request = typeof(PinInput), Response = typeof(LiveStream),
+        IfMatch = IfMatchUse.Optional, ETag = true, Problems = [409, 422],
+        Description = "The stream's merchant, while the stream is live; replaces the pin. Every viewer gets the pinned message.")]
     public Task<IResult> PinProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamPin)] HttpRequest request,
         string streamId) =>
@@ -85,6 +110,9 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
         });
 
     [Function(nameof(UnpinProduct))]
+    [ApiOperation(
+        "Unpin", Access = ApiAccess.Bearer, Response = typeof(LiveStream), IfMatch = IfMatchUse.Optional, ETag = true,
+        Problems = [409], Description = "Nothing pinned: 200, no change. Viewers get the unpinned message.")]
     public Task<IResult> UnpinProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.StreamPin)] HttpRequest request,
         string streamId) =>
@@ -96,6 +124,9 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
 
     /// <summary>The hot path: the stream with its showcase, cached briefly, with ETag / If-None-Match.</summary>
     [Function(nameof(GetStream))]
+    [ApiOperation(
+        "Read a stream with its showcase and pin", Response = typeof(StreamView), ETag = true, IfNoneMatch = true,
+        Description = "The hot path: cached briefly; send If-None-Match with the ETag for a 304.")]
     public Task<IResult> GetStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Stream)] HttpRequest request,
         string streamId) =>
