@@ -47,8 +47,13 @@ public static class LocalRunnerApp
                 // The SignalR stand-in's key (random per start); SignalR:Endpoint defaults to this runner's URL + /signalr.
                 [SettingNames.SignalRAccessKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SeedSetting] = "true",
+                // Quiet by default: the banner says where the runner listens; the platform's own chatter (host lifetime,
+                // the durable worker and its sidecar, every outbound HTTP call and retry attempt) stays at Warning.
                 ["Logging:LogLevel:Default"] = "Information",
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft"] = "Warning",
+                ["Logging:LogLevel:DurableTask"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:Polly"] = "Warning",
             },
         });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
