@@ -5,10 +5,12 @@ using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Live;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Live;
 using LiveShop.Functions.Payments;
 using LiveShop.LocalRunner.LocalSignalR;
 using LiveShop.Payments;
@@ -71,6 +73,8 @@ public static class LocalRunnerApp
         var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
         WebApplication? built = null;
         var durable = DurableFunctions.Discover(assembly);
+        // The Functions host gives a function its durable client as a binding; the runner has one client for all.
+        builder.Services.AddSingleton<ISaleScheduler, DurableSaleScheduler>();
         builder.Services.AddInMemoryDurableBackend(registry => DurableFunctions.Register(
             registry, durable, () => built?.Services ?? throw new InvalidOperationException("The runner is not built yet.")));
         var timers = TimerFunctions.Discover(assembly);
@@ -121,6 +125,7 @@ public static class LocalRunnerApp
             services.GetRequiredService<CatalogService>(),
             services.GetRequiredService<StreamService>(),
             services.GetRequiredService<FlashSaleService>(),
+            services.GetRequiredService<ISaleScheduler>(),
             services.GetRequiredService<TimeProvider>(),
             ct);
     }

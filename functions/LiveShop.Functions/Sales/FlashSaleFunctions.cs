@@ -1,21 +1,25 @@
 using LiveShop.Core.Sales;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Live;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace LiveShop.Functions.Sales;
 
 /// <summary>LIVE flash sales: the stream's merchant creates and cancels them; anyone reads a stream's sales.</summary>
-public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService sales)
+public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService sales, ILogger<DurableSaleScheduler> schedulerLog)
 {
     [Function(nameof(CreateFlashSale))]
     public Task<IResult> CreateFlashSale(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamSales)] HttpRequest request,
-        string streamId) =>
+        string streamId,
+        [DurableClient] DurableTaskClient durable) =>
         endpoint.RunAsync(request, async (api, ct) =>
         {
             var caller = await api.CallerAsync();
-            var sale = await sales.CreateAsync(caller, streamId, await api.BodyAsync<FlashSaleInput>(ct), ct);
+            var sale = await sales.CreateAsync(caller, streamId, await api.BodyAsync<FlashSaleInput>(ct), new DurableSaleScheduler(durable, schedulerLog), ct);
             return TypedResults.Json(sale, ApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 
