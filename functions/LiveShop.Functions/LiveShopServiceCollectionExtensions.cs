@@ -87,7 +87,6 @@ public static class LiveShopServiceCollectionExtensions
         services.AddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveNotifier>());
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<FlashSaleAnnouncer>();
-        services.AddSingleton<ISaleScheduler, Live.DurableSaleScheduler>();
     }
 
     /// <summary>A whole, non-negative number setting (its default when unset); start-up fails on anything else.</summary>

@@ -1,8 +1,4 @@
 using LiveShop.Functions;
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Services.AddLiveShop(builder.Configuration);
-await builder.Build().RunAsync();
+await FunctionsApp.CreateBuilder(args).Build().RunAsync();

@@ -1,5 +1,6 @@
 using LiveShop.Core.Catalog;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Live;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 
@@ -26,7 +27,7 @@ public static class DemoData
     /// <summary>How long after the runner starts the demo flash sale begins (its countdown).</summary>
     public static readonly TimeSpan SaleCountdown = TimeSpan.FromSeconds(60);
 
-    public static async Task<string> SeedAsync(CatalogService catalog, StreamService streams, FlashSaleService sales, TimeProvider clock, CancellationToken ct)
+    public static async Task<string> SeedAsync(CatalogService catalog, StreamService streams, FlashSaleService sales, ISaleScheduler scheduler, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sales);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -65,6 +66,7 @@ public static class DemoData
             merchant,
             stream.Value.Id,
             new FlashSaleInput(products[0].Id, products[0].Skus[0].Id, new MoneyInput(1599, "USD"), 30, 2, clock.GetUtcNow() + SaleCountdown, 1200),
+            scheduler,
             ct);
         return stream.Value.Id;
     }

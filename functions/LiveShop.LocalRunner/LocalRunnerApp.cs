@@ -5,10 +5,12 @@ using LiveShop.Core.Catalog;
 using LiveShop.Core.Configuration;
 using LiveShop.Core.Errors;
 using LiveShop.Core.Identity;
+using LiveShop.Core.Live;
 using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 using LiveShop.Functions;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Live;
 using LiveShop.Functions.Payments;
 using LiveShop.LocalRunner.LocalSignalR;
 using LiveShop.LocalRunner.OpenApi;
@@ -48,8 +50,13 @@ public static class LocalRunnerApp
                 // The SignalR stand-in's key (random per start); SignalR:Endpoint defaults to this runner's URL + /signalr.
                 [SettingNames.SignalRAccessKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [SeedSetting] = "true",
+                // Quiet by default: the banner says where the runner listens; the platform's own chatter (host lifetime,
+                // the durable worker and its sidecar, every outbound HTTP call and retry attempt) stays at Warning.
                 ["Logging:LogLevel:Default"] = "Information",
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft"] = "Warning",
+                ["Logging:LogLevel:DurableTask"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:Polly"] = "Warning",
             },
         });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
@@ -67,6 +74,8 @@ public static class LocalRunnerApp
         var assembly = typeof(LiveShopServiceCollectionExtensions).Assembly;
         WebApplication? built = null;
         var durable = DurableFunctions.Discover(assembly);
+        // The Functions host gives a function its durable client as a binding; the runner has one client for all.
+        builder.Services.AddSingleton<ISaleScheduler, DurableSaleScheduler>();
         builder.Services.AddInMemoryDurableBackend(registry => DurableFunctions.Register(
             registry, durable, () => built?.Services ?? throw new InvalidOperationException("The runner is not built yet.")));
         var timers = TimerFunctions.Discover(assembly);
@@ -120,6 +129,7 @@ public static class LocalRunnerApp
             services.GetRequiredService<CatalogService>(),
             services.GetRequiredService<StreamService>(),
             services.GetRequiredService<FlashSaleService>(),
+            services.GetRequiredService<ISaleScheduler>(),
             services.GetRequiredService<TimeProvider>(),
             ct);
     }

@@ -149,6 +149,7 @@ public static class LiveBenchmark
             new Caller("bench-merchant-user", Role.Merchant, Merchant),
             stream,
             new FlashSaleInput(product, "bench-m", new MoneyInput(999, "USD"), options.Units, 1, clock.GetUtcNow() + FlashSaleService.MinCountdown + TimeSpan.FromSeconds(1), 300),
+            runner.Services.GetRequiredService<ISaleScheduler>(),
             ct);
 
         // The buyers wait for the sale's start as their app would: its saleChanged "active".

@@ -3,12 +3,16 @@ using System.Text.RegularExpressions;
 using LiveShop.LocalCosmosServer;
 using LiveShop.LocalRunner;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LiveShop.EndToEndTests;
 
 /// <summary>
-/// docs/api.http runs top to bottom against a fresh local runner (seeded, as a newcomer starts it) with no edits: httpyac
-/// sends every request in order, each request's `?? status == N` must hold, and every request states the answer it expects.
+/// docs/api.http runs top to bottom against a fresh local runner (seeded, with its own logging defaults, as a newcomer
+/// starts it) with no edits: httpyac sends every request in order, each request's `?? status == N` must hold, and every
+/// request states the answer it expects. The same run shows what a newcomer's console shows.
 /// </summary>
 public sealed partial class ApiHttpFileTests
 {
@@ -31,7 +35,7 @@ public sealed partial class ApiHttpFileTests
     public async Task ApiHttpFile_SentTopToBottomToAFreshRunner_EveryRequestGetsItsExpectedStatus()
     {
         await ChildProcess.EnsureNpmPackagesAsync(RunnerDirectory, Path.Combine("httpyac", "package.json"));
-        await using var runner = LocalRunnerApp.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await using var runner = LocalRunnerApp.Build(["--urls=http://127.0.0.1:0"], builder => builder.Logging.AddFakeLogging());
         await runner.StartAsync();
         await LocalRunnerApp.SeedAsync(runner, CancellationToken.None);
 
@@ -44,6 +48,12 @@ public sealed partial class ApiHttpFileTests
 
         var count = Requests().Count;
         Assert.Contains($"{count} requests processed ({count} succeeded)", output, StringComparison.Ordinal);
+
+        // Quiet by default: the platform (host lifetime, the durable worker and its sidecar socket, HTTP clients, retry
+        // attempts) says nothing at Information, and the app itself logs far less than a line per request.
+        var logged = runner.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= LogLevel.Information).ToList();
+        Assert.All(logged, r => Assert.StartsWith("LiveShop.", r.Category, StringComparison.Ordinal));
+        Assert.True(logged.Count <= count / 4, $"{logged.Count} lines logged at Information for {count} requests:\n" + string.Join('\n', logged.Select(r => $"{r.Category}: {r.Message}")));
     }
 
     /// <summary>The file's request blocks (the text after each ### line that sends a request).</summary>

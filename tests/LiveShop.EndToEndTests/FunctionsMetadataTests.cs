@@ -85,8 +85,10 @@ public static class FunctionsMetadata
 {
     /// <param name="Schedule">A timer trigger's schedule.</param>
     /// <param name="OtherBindings">The types of the function's bindings other than its trigger.</param>
+    /// <param name="EntryPoint">The method the host calls: the full name of its type, a dot, and the method's name.</param>
     public sealed record DeclaredFunction(
-        string Name, string TriggerType, string Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, IReadOnlyList<string> OtherBindings);
+        string Name, string TriggerType, string Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, IReadOnlyList<string> OtherBindings,
+        string EntryPoint);
 
     public static IReadOnlyList<DeclaredFunction> HttpFunctions() => All().Where(f => f.TriggerType == "httpTrigger").ToList();
 
@@ -107,7 +109,9 @@ public static class FunctionsMetadata
                 .Select(b => b.GetProperty("type").GetString()!)
                 .Where(type => !type.EndsWith("Trigger", StringComparison.Ordinal))
                 .ToList();
-            return new DeclaredFunction(function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods, authLevel, schedule, others);
+            return new DeclaredFunction(
+                function.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!, route, methods, authLevel, schedule, others,
+                function.GetProperty("entryPoint").GetString()!);
         }).ToList();
     }
 

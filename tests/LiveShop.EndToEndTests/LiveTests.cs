@@ -322,7 +322,8 @@ public sealed class LiveTests(RunnerFixture runner)
         var services = runner.App.Services;
         var streamId = await DemoData.SeedAsync(
             services.GetRequiredService<Core.Catalog.CatalogService>(), services.GetRequiredService<StreamService>(),
-            services.GetRequiredService<Core.Sales.FlashSaleService>(), services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+            services.GetRequiredService<Core.Sales.FlashSaleService>(), services.GetRequiredService<Core.Live.ISaleScheduler>(),
+            services.GetRequiredService<TimeProvider>(), CancellationToken.None);
 
         var view = (await runner.Client.GetFromJsonAsync<StreamView>(RunnerFixture.Url(Routes.Format(Routes.Stream, streamId)), ApiJson.Options))!;
 

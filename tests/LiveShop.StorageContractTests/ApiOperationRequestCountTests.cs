@@ -156,9 +156,9 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var stream = await streams.CreateAsync(caller, StreamInput(), None);
         var shown = await streams.ReplaceShowcaseAsync(caller, stream.Value.Id, new ShowcaseInput([onSale]), stream.ETag, None);
         await streams.StartAsync(caller, stream.Value.Id, shown.ETag, None);
-        var sales = new FlashSaleService(streams, _products, ledger, _events, Mock.Of<ILiveEvents>(), Mock.Of<ISaleScheduler>(), clock);
+        var sales = new FlashSaleService(streams, _products, ledger, _events, Mock.Of<ILiveEvents>(), clock);
         await sales.CreateAsync(caller, stream.Value.Id, new FlashSaleInput(
-            onSale, Sku, new MoneyInput(1500, "USD"), 8, 5, clock.GetUtcNow().AddSeconds(30), FlashSaleService.MaxDurationSeconds), None);
+            onSale, Sku, new MoneyInput(1500, "USD"), 8, 5, clock.GetUtcNow().AddSeconds(30), FlashSaleService.MaxDurationSeconds), Mock.Of<ISaleScheduler>(), None);
 
         static CartOwner NewViewer() => CartOwner.For(new Caller($"viewer_{Guid.NewGuid():N}", Role.Viewer, null));
 

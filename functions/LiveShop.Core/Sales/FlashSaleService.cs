@@ -17,7 +17,7 @@ namespace LiveShop.Core.Sales;
 /// (its countdown) and scheduled to be announced at its start and end; a cancelled one is announced at once.
 /// </summary>
 public sealed class FlashSaleService(
-    StreamService streams, IProductStore products, StockLedger stock, ICatalogEvents events, ILiveEvents live, ISaleScheduler scheduler, TimeProvider clock)
+    StreamService streams, IProductStore products, StockLedger stock, ICatalogEvents events, ILiveEvents live, TimeProvider clock)
 {
     public static readonly TimeSpan MinCountdown = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxCountdown = TimeSpan.FromSeconds(300);
@@ -28,7 +28,9 @@ public sealed class FlashSaleService(
     /// <summary>Ended sales kept in a product's document (the oldest go first; orders keep the prices they paid).</summary>
     public const int EndedSalesKept = 20;
 
-    public async Task<FlashSaleView> CreateAsync(Caller caller, string streamId, FlashSaleInput? input, CancellationToken ct)
+    /// <param name="scheduler">Schedules the sale's start and end notices (the host's durable client, which the Functions
+    /// host gives a function as a binding, not as a service).</param>
+    public async Task<FlashSaleView> CreateAsync(Caller caller, string streamId, FlashSaleInput? input, ISaleScheduler scheduler, CancellationToken ct)
     {
         var merchantId = Authorize.Merchant(caller);
         var now = clock.GetUtcNow();

@@ -1,12 +1,15 @@
 using LiveShop.Core.Sales;
 using LiveShop.Functions.Http;
+using LiveShop.Functions.Live;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace LiveShop.Functions.Sales;
 
 /// <summary>LIVE flash sales: the stream's merchant creates and cancels them; anyone reads a stream's sales.</summary>
-public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService sales)
+public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService sales, ILogger<DurableSaleScheduler> schedulerLog)
 {
     [Function(nameof(CreateFlashSale))]
     [ApiOperation(
@@ -15,11 +18,12 @@ public sealed class FlashSaleFunctions(HttpEndpoint endpoint, FlashSaleService s
         Description = "The stream's merchant, stream live: a deal price below the regular price, an allotment, a per-customer limit (1-99), a start 10-300 s ahead, a duration of 60-1200 s; no overlap on one SKU.")]
     public Task<IResult> CreateFlashSale(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamSales)] HttpRequest request,
-        string streamId) =>
+        string streamId,
+        [DurableClient] DurableTaskClient durable) =>
         endpoint.RunAsync(request, async (api, ct) =>
         {
             var caller = await api.CallerAsync();
-            var sale = await sales.CreateAsync(caller, streamId, await api.BodyAsync<FlashSaleInput>(ct), ct);
+            var sale = await sales.CreateAsync(caller, streamId, await api.BodyAsync<FlashSaleInput>(ct), new DurableSaleScheduler(durable, schedulerLog), ct);
             return TypedResults.Json(sale, ApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 

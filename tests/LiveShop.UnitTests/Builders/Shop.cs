@@ -39,7 +39,7 @@ public sealed class Shop
         Catalog = new CatalogService(ProductStore, Events.Object, Streams, markets, Clock);
         CartStore = new InMemoryCartStore(Clock);
         Stock = new StockLedger(wrapStock?.Invoke(StockStore) ?? StockStore, Clock);
-        Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Live.Object, Scheduler.Object, Clock);
+        Sales = new FlashSaleService(Streams, ProductStore, Stock, Events.Object, Live.Object, Clock);
         Claims = new SaleClaims(ClaimStore);
         OpenCheckouts = new OpenCheckoutLimits(OpenCheckoutStore, Clock);
         Carts = new CartService(wrapCarts?.Invoke(CartStore) ?? CartStore, ProductStore, Stock, Claims, markets, CartSettings, Clock);
@@ -134,7 +134,7 @@ public sealed class Shop
 
     /// <summary>Puts a SKU of a live stream's showcase on flash sale as the stream's merchant.</summary>
     public Task<FlashSaleView> CreateSaleAsync(LiveStream stream, FlashSaleInputBuilder input) =>
-        Sales.CreateAsync(Callers.Merchant(stream.MerchantId), stream.Id, input.Build(), None);
+        Sales.CreateAsync(Callers.Merchant(stream.MerchantId), stream.Id, input.Build(), Scheduler.Object, None);
 
     /// <summary>Creates a product, a live stream showcasing it and a flash sale on its SKU, then moves the clock to the sale's start.</summary>
     public async Task<(Product Product, LiveStream Stream, FlashSaleView Sale)> ActiveSaleAsync(

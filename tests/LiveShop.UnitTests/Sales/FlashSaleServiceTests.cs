@@ -214,7 +214,7 @@ public class FlashSaleServiceTests
         shop.Events.Invocations.Clear();
 
         var error = await Problem.ThrowsAsync(ErrorKind.Validation, () =>
-            shop.Sales.CreateAsync(Callers.Merchant(), stream.Id, new FlashSaleInput(null, "bad sku!", null, 0, 0, null, 5), None));
+            shop.Sales.CreateAsync(Callers.Merchant(), stream.Id, new FlashSaleInput(null, "bad sku!", null, 0, 0, null, 5), shop.Scheduler.Object, None));
 
         Assert.Equal(
             ["allotment", "dealPrice", "durationSeconds", "perCustomerLimit", "productId", "skuId", "startsAt"],
@@ -230,7 +230,7 @@ public class FlashSaleServiceTests
         var shop = new Shop();
         var (product, stream) = await LiveAsync(shop);
 
-        await Problem.ThrowsAsync(ErrorKind.Forbidden, () => shop.Sales.CreateAsync(caller, stream.Id, Sale(shop, product).Build(), None));
+        await Problem.ThrowsAsync(ErrorKind.Forbidden, () => shop.Sales.CreateAsync(caller, stream.Id, Sale(shop, product).Build(), shop.Scheduler.Object, None));
 
         Assert.Empty((await shop.ReadProductAsync(product)).Sales);
     }
@@ -241,7 +241,7 @@ public class FlashSaleServiceTests
         var shop = new Shop();
         var (product, stream) = await LiveAsync(shop);
 
-        await Problem.ThrowsAsync(ErrorKind.Forbidden, () => shop.Sales.CreateAsync(Callers.Merchant(Shop.OtherMerchantId), stream.Id, Sale(shop, product).Build(), None));
+        await Problem.ThrowsAsync(ErrorKind.Forbidden, () => shop.Sales.CreateAsync(Callers.Merchant(Shop.OtherMerchantId), stream.Id, Sale(shop, product).Build(), shop.Scheduler.Object, None));
 
         Assert.Empty((await shop.ReadProductAsync(product)).Sales);
     }
@@ -252,7 +252,7 @@ public class FlashSaleServiceTests
         var shop = new Shop();
         var (product, _) = await LiveAsync(shop);
 
-        await Problem.ThrowsAsync(ErrorKind.NotFound, () => shop.Sales.CreateAsync(Callers.Merchant(), "str_missing", Sale(shop, product).Build(), None));
+        await Problem.ThrowsAsync(ErrorKind.NotFound, () => shop.Sales.CreateAsync(Callers.Merchant(), "str_missing", Sale(shop, product).Build(), shop.Scheduler.Object, None));
     }
 
     [Fact]
