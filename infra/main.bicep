@@ -213,6 +213,10 @@ module functionApp 'modules/functionapp.bicep' = {
       paymentVault: keyVault.outputs.uri
       // The service's host name follows from its name, so the app need not wait for it (the service waits for the app).
       signalREndpoint: 'https://${names.signalR}.service.signalr.net'
+      // A topic's endpoint follows from its name and region, as the service's does.
+      eventGridTopicEndpoint: 'https://${names.topic}.${location}-1.eventgrid.azure.net/api/events'
+      // Read by the platform with the app's identity (Key Vault reference); operators set the secret (infra/README.md).
+      eventGridDeliveryKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${platform.keyVault.eventGridDeliveryKey}/)'
     }
   }
 }

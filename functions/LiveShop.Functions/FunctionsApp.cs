@@ -1,3 +1,4 @@
+using LiveShop.Functions.Events;
 using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace LiveShop.Functions;
@@ -10,6 +11,7 @@ public static class FunctionsApp
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddLiveShop(builder.Configuration);
+        builder.Services.AddDomainEventOutbox();
         return builder;
     }
 }

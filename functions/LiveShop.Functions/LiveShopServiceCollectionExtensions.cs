@@ -17,7 +17,7 @@ using LiveShop.Core.Streams;
 using LiveShop.Functions.Caching;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Identity;
-using LiveShop.Functions.Orders;
+using LiveShop.Functions.Events;
 using LiveShop.Payments;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
@@ -52,7 +52,7 @@ public static class LiveShopServiceCollectionExtensions
         services.AddSingleton<CheckoutSteps>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<PaymentWebhookService>();
-        services.AddSingleton<IDomainEvents, LoggedDomainEvents>();
+        services.AddLiveShopEvents(configuration);
         services.AddLiveShopPayments(configuration);
 
         services.AddLiveShopLive(configuration);
@@ -184,6 +184,7 @@ public static class LiveShopServiceCollectionExtensions
                 services.AddSingleton<IOrderStore, InMemoryOrderStore>();
                 services.AddSingleton<IPaymentEventStore, InMemoryPaymentEventStore>();
                 services.AddSingleton<ILiveStore, InMemoryLiveStore>();
+                services.AddSingleton<LiveShop.Core.Events.IOutboxMarkStore, InMemoryOutboxMarkStore>();
                 break;
             case StorageProviders.Cosmos:
                 services.AddLiveShopCosmos(new CosmosOptions

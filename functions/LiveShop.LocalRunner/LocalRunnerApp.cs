@@ -12,6 +12,8 @@ using LiveShop.Functions;
 using LiveShop.Functions.Http;
 using LiveShop.Functions.Live;
 using LiveShop.Functions.Payments;
+using LiveShop.Functions.Events;
+using LiveShop.LocalRunner.LocalEventGrid;
 using LiveShop.LocalRunner.LocalSignalR;
 using LiveShop.LocalRunner.OpenApi;
 using LiveShop.Payments;
@@ -49,6 +51,11 @@ public static class LocalRunnerApp
 
                 // The SignalR stand-in's key (random per start); SignalR:Endpoint defaults to this runner's URL + /signalr.
                 [SettingNames.SignalRAccessKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+                // The Event Grid stand-in's key and the delivery key of its subscription (random per start);
+                // EventGrid:TopicEndpoint defaults to this runner's URL + /eventgrid/api/events.
+                [SettingNames.EventGridTopicKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                [SettingNames.EventGridDeliveryKey] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
                 [SeedSetting] = "true",
                 // Quiet by default: the banner says where the runner listens; the platform's own chatter (host lifetime,
                 // the durable worker and its sidecar, every outbound HTTP call and retry attempt) stays at Warning.
@@ -81,7 +88,11 @@ public static class LocalRunnerApp
         var timers = TimerFunctions.Discover(assembly);
         builder.Services.AddSingleton(new ServedTriggers(durable, timers));
         builder.Services.AddHostedService(sp => new TimerFunctions(timers, sp, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TimerFunctions>>()));
+        builder.Services.AddSingleton<LocalEventGridTopic>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalEventGridTopic>());
+        builder.Services.AddHttpClient(nameof(LocalEventGridTopic));
         configure?.Invoke(builder);
+        builder.Services.AddDomainEventOutbox();
         builder.Services.AddSingleton(sp => new DevTokens(
             builder.Configuration[SettingNames.AuthDevSigningKey]!,
             builder.Configuration[SettingNames.AuthIssuer]!,
@@ -91,8 +102,16 @@ public static class LocalRunnerApp
         var app = builder.Build();
         built = app;
         LocalSignalREndpoints.UseRunnerAddressWhenUnset(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (string.IsNullOrEmpty(app.Configuration[SettingNames.EventGridTopicEndpoint]))
+            {
+                app.Configuration[SettingNames.EventGridTopicEndpoint] = SelfAddress(app.Services.GetRequiredService<IServer>()) + LocalEventGridTopic.PublishPath.TrimStart('/');
+            }
+        });
         app.UseWebSockets();
         app.MapLocalSignalR();
+        app.MapPost(LocalEventGridTopic.PublishPath, (HttpContext context, LocalEventGridTopic topic) => topic.PublishAsync(context));
         var functions = FunctionEndpoints.Discover(assembly);
         var routePrefix = HostJson.RoutePrefix(AppContext.BaseDirectory);
         FunctionEndpoints.Map(app, functions, routePrefix);

@@ -71,6 +71,10 @@ type appSettings = {
   paymentVault: string
   @description('SignalR:Endpoint: the SignalR Service endpoint (https://NAME.service.signalr.net).')
   signalREndpoint: string
+  @description('EventGrid:TopicEndpoint: the topic domain events are published to.')
+  eventGridTopicEndpoint: string
+  @description('EventGrid:DeliveryKey: a Key Vault reference to the secret key Event Grid deliveries carry.')
+  eventGridDeliveryKey: string
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -154,6 +158,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       Payments__Provider: 'Stripe'
       Payments__Vault: app.paymentVault
       SignalR__Endpoint: app.signalREndpoint
+      EventGrid__TopicEndpoint: app.eventGridTopicEndpoint
+      EventGrid__DeliveryKey: app.eventGridDeliveryKey
       // Functions host: runtime storage through the app's identity (no account key).
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'

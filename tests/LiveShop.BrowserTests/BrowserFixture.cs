@@ -46,6 +46,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             services.GetRequiredService<CatalogService>(),
             services.GetRequiredService<StreamService>(),
             services.GetRequiredService<FlashSaleService>(),
+            services.GetRequiredService<LiveShop.Core.Live.ISaleScheduler>(),
             services.GetRequiredService<TimeProvider>(),
             CancellationToken.None);
     }

@@ -260,6 +260,9 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         ["LiveUpstream"] = (
             "Called by Azure SignalR Service, which authenticates by the X-ASRS-Signature of the connection id (HMAC with its access key), not by a bearer token.",
             LiveUpstream_OnlyTheServicesSignatureGetsIn),
+        ["EventGridDelivery"] = (
+            "Called by Event Grid, which authenticates by the secret delivery key in the URL (EventGrid:DeliveryKey), not by a bearer token.",
+            EventGridDelivery_OnlyTheDeliveryKeyGetsIn),
     };
 
     public enum CallerKind
@@ -580,6 +583,27 @@ public sealed partial class AuthorizationMatrixTests(RunnerFixture runner)
         using var foreign = await r.SendAsync(HttpMethod.Post, route, new DevTokens(Convert.ToBase64String(new byte[32]), LocalRunnerApp.DevIssuer, LocalRunnerApp.DevAudience, TimeProvider.System).Issue("v", Role.Viewer));
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (garbage.StatusCode, foreign.StatusCode));
         Assert.Equal(writesBefore, r.Writes);
+    }
+
+    private static async Task EventGridDelivery_OnlyTheDeliveryKeyGetsIn(RunnerFixture r)
+    {
+        var key = r.App.Configuration[SettingNames.EventGridDeliveryKey]!;
+        const string body = """[{"specversion":"1.0","id":"e1","type":"liveshop.unknown","source":"/x"}]""";
+
+        async Task<HttpStatusCode> SendAsync(string route, string? bearer)
+        {
+            using var request = RunnerFixture.Request(HttpMethod.Post, route, bearer);
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents-batch+json");
+            using var response = await r.Client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var writes = r.Writes;
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Routes.EventGridDeliveries, null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Routes.EventGridDeliveries, r.MerchantToken("m1")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Routes.EventGridDeliveries + "?key=forged", null));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(Routes.EventGridDeliveries + "?key=" + key, null));
+        Assert.Equal(writes, r.Writes);
     }
 
     private static async Task LiveUpstream_OnlyTheServicesSignatureGetsIn(RunnerFixture r)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using LiveShop.Core.Checkout;
+using LiveShop.Core.Events;
 using LiveShop.Core.Orders;
 using LiveShop.Core.Payments;
 using LiveShop.Core.Sales;
@@ -38,9 +39,10 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
         await AssertPaidAsync(merchant, checkout, token, 5000, paymentsBefore);
         Assert.Equal((8L, 0L, 2L), Units(await runner.LevelAsync(merchant, product)));
         Assert.Equal((10L, 0L, 0L), Units(await runner.LevelAsync(merchant, product, "shirt-m")));
-        var paid = Assert.IsType<OrderPaidData>(Assert.Single(runner.Events.About(merchant, checkout.OrderId)).Data);
-        Assert.Equal((checkout.OrderId, viewerId, 5000L, "USD"), (paid.OrderId, paid.BuyerId, paid.TotalMinorUnits, paid.Currency));
-        Assert.Equal(new OrderPaidLine(product, "shirt-s", 2, null, null), Assert.Single(paid.Lines));
+        var paid = Assert.IsType<OrderEventData>(Assert.Single(runner.Events.About(merchant, checkout.OrderId), e => e.Type == DomainEventTypes.OrderPaid).Data);
+        Assert.Equal((checkout.OrderId, viewerId, 5000L, "USD", "paid"), (paid.OrderId, paid.BuyerId, paid.Total.MinorUnits, paid.Total.Currency, paid.Status));
+        var line = Assert.Single(paid.Lines);
+        Assert.Equal((product, "shirt-s", 2L, (string?)null, (string?)null), (line.ProductId, line.SkuId, line.Quantity, line.SaleId, line.StreamId));
     }
 
     [Fact]
@@ -295,8 +297,9 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
         var claim = (await runner.Claims.ReadAsync(viewerId, sale.Id, CancellationToken.None))!.Value;
         Assert.Equal((2L, 2L), (claim.Taken, claim.Bought));
         Assert.Equal([winner.Id], claim.Entries.Keys);
-        var paid = Assert.IsType<OrderPaidData>(Assert.Single(runner.Events.About(merchant, winner.OrderId)).Data);
-        Assert.Equal(new OrderPaidLine(product, "shirt-s", 2, sale.Id, stream), Assert.Single(paid.Lines));
+        var paid = Assert.IsType<OrderEventData>(Assert.Single(runner.Events.About(merchant, winner.OrderId), e => e.Type == DomainEventTypes.OrderPaid).Data);
+        var paidLine = Assert.Single(paid.Lines);
+        Assert.Equal((product, "shirt-s", 2L, sale.Id, stream), (paidLine.ProductId, paidLine.SkuId, paidLine.Quantity, paidLine.SaleId, paidLine.StreamId));
 
         // Another buyer's card is declined: its claim is given back, and so are the sale's units.
         var otherId = RunnerFixture.NewViewerId();
@@ -399,8 +402,8 @@ public sealed class CheckoutFlowTests(RunnerFixture runner)
         var payment = runner.Payments.Find(order.Payment.PaymentId!)!;
         Assert.Equal((checkout.Id, PaymentStatus.Captured, total, total, 0L), (payment.CheckoutId, payment.Status, payment.Amount.MinorUnits, payment.Captured?.MinorUnits, payment.Refunded.MinorUnits));
         Assert.Equal(paymentsBefore + 1, runner.Payments.PaymentCount);
-        var paid = Assert.Single(runner.Events.About(merchant, checkout.OrderId));
-        Assert.Equal((checkout.OrderId + ":paid", DomainEventTypes.OrderPaid), (paid.Id, paid.Type));
+        var paid = Assert.Single(runner.Events.About(merchant, checkout.OrderId), e => e.Type == DomainEventTypes.OrderPaid);
+        Assert.Equal(checkout.OrderId + ":order.paid", paid.Id);
     }
 
     private async Task<OrderView> GetMyOrderAsync(string token, string orderId)

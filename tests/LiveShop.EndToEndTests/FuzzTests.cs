@@ -325,6 +325,14 @@ public sealed class FuzzTests(RunnerFixture runner)
                 Headers = new Dictionary<string, string> { [PaymentWebhookFunctions.SignatureHeader] = AuthorizationMatrixTests.Sign(secret, signedAt, paymentEvent.ToJsonString()) },
                 Sign = body => AuthorizationMatrixTests.Sign(secret, signedAt, body),
             },
+
+            // Event Grid's deliveries, with the right delivery key: a malformed batch is 400 and handled by no consumer.
+            ["EventGridDelivery"] = new(
+                HttpMethod.Post,
+                $"{Routes.EventGridDeliveries}?key={runner.App.Configuration[SettingNames.EventGridDeliveryKey]}",
+                new { specversion = "1.0", id = "e1", type = "liveshop.order.paid", source = "/liveshop", subject = "merchants/m1/orders/o1", data = new { orderId = "o1" } },
+                null,
+                null),
         };
     }
 
@@ -457,7 +465,7 @@ public sealed class FuzzTests(RunnerFixture runner)
         {
             if (segments[i] is "merchants" or "products" or "streams" or "showcase" or "start" or "end" or "archive"
                 or "sales" or "cancel" or "guests" or "carts" or "lines" or "merge" or "checkouts" or "orders" or "refunds"
-                or "webhooks" or "payments" or "pin" or "pins" or "negotiate" or "live" or "upstream")
+                or "webhooks" or "payments" or "pin" or "pins" or "negotiate" or "live" or "upstream" or "events" or "eventgrid")
             {
                 continue;
             }

@@ -144,7 +144,7 @@ public sealed class ApiOperationRequestCountTests(CosmosFixture fixture, ITestOu
         var carts = new CartService(_carts, _products, ledger, claims, _markets, new CartSettings(CartSettings.DefaultIdleMinutes * 60), clock);
         var steps = new CheckoutSteps(
             _products, ledger, claims, new OpenCheckoutLimits(new InMemoryOpenCheckoutStore(), clock), Mock.Of<IOrderStore>(), Mock.Of<ICheckoutStore>(), Mock.Of<IPaymentProvider>(),
-            Mock.Of<IDomainEvents>(), carts, Mock.Of<ILiveEvents>(), clock);
+            carts, Mock.Of<ILiveEvents>(), clock);
         var products = new List<string>();
         for (var i = 0; i < 4; i++)
         {

@@ -35,8 +35,10 @@ public sealed class LocalRunnerOnCosmosTests(CosmosFixture cosmos)
 
         using var response = await client.GetAsync($"/{HostJson.Prefix}/{Routes.Format(Routes.Stream, streamId!)}");
 
-        Assert.IsType<CosmosProductStore>(app.Services.GetRequiredService<IProductStore>());
-        Assert.IsType<CosmosStreamStore>(app.Services.GetRequiredService<IStreamStore>());
+        // Products and streams carry their domain events (outbox decorators over the Cosmos stores).
+        Assert.IsType<LiveShop.Core.Events.OutboxProductStore>(app.Services.GetRequiredService<IProductStore>());
+        Assert.IsType<LiveShop.Core.Events.OutboxStreamStore>(app.Services.GetRequiredService<IStreamStore>());
+        Assert.IsType<CosmosOutboxMarkStore>(app.Services.GetRequiredService<LiveShop.Core.Events.IOutboxMarkStore>());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var view = (await response.Content.ReadFromJsonAsync<StreamView>(ApiJson.Options))!;
         Assert.Equal("live", view.Status);

@@ -31,8 +31,11 @@ public sealed class CosmosCheckoutStore(Container container)
 
 /// <summary>Orders in the orders container (partition key: merchantId).</summary>
 public sealed class CosmosOrderStore(Container container)
-    : CosmosDocumentStore<Order>(container, PlatformDefinitions.Orders), IOrderStore
+    : CosmosDocumentStore<Order>(container, PlatformDefinitions.Orders), IOrderStore, LiveShop.Core.Events.IOutboxScan
 {
+    public Task<IReadOnlyList<LiveShop.Core.Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        CosmosOutbox.RaisedSinceAsync(Container, since, limit, cancellationToken);
+
     public CosmosOrderStore(CosmosClient client, string databaseName)
         : this(ContainerOf(client, databaseName, PlatformDefinitions.Orders))
     {

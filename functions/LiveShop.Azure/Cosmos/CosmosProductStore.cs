@@ -7,8 +7,11 @@ namespace LiveShop.Azure.Cosmos;
 
 /// <summary>Products in the products container (partition key: merchantId).</summary>
 public sealed class CosmosProductStore(Container container)
-    : CosmosDocumentStore<Product>(container, PlatformDefinitions.Products), IProductStore
+    : CosmosDocumentStore<Product>(container, PlatformDefinitions.Products), IProductStore, LiveShop.Core.Events.IOutboxScan
 {
+    public Task<IReadOnlyList<LiveShop.Core.Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        CosmosOutbox.RaisedSinceAsync(Container, since, limit, cancellationToken);
+
     /// <summary>"active", as <see cref="StorageJson"/> writes <see cref="ProductStatus.Active"/>.</summary>
     private static readonly string ActiveStatus = JsonSerializer.SerializeToElement(ProductStatus.Active, StorageJson.Options).GetString()!;
 

@@ -29,6 +29,7 @@ public static class CosmosServiceCollectionExtensions
         services.AddSingleton<IOpenCheckoutStore>(sp => new CosmosOpenCheckoutStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<LiveShop.Core.Live.ILiveStore>(sp => new CosmosLiveStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         services.AddSingleton<IPaymentEventStore>(sp => new CosmosPaymentEventStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
+        services.AddSingleton<LiveShop.Core.Events.IOutboxMarkStore>(sp => new CosmosOutboxMarkStore(sp.GetRequiredService<CosmosClient>(), options.DatabaseName));
         return services;
     }
 }

@@ -6,8 +6,11 @@ namespace LiveShop.Azure.Cosmos;
 
 /// <summary>Live streams in the streams container (partition key: id, so every read is a point read).</summary>
 public sealed class CosmosStreamStore(Container container)
-    : CosmosDocumentStore<LiveStream>(container, PlatformDefinitions.Streams), IStreamStore
+    : CosmosDocumentStore<LiveStream>(container, PlatformDefinitions.Streams), IStreamStore, LiveShop.Core.Events.IOutboxScan
 {
+    public Task<IReadOnlyList<LiveShop.Core.Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        CosmosOutbox.RaisedSinceAsync(Container, since, limit, cancellationToken);
+
     public CosmosStreamStore(CosmosClient client, string databaseName)
         : this(ContainerOf(client, databaseName, PlatformDefinitions.Streams))
     {

@@ -15,10 +15,13 @@ public sealed record Product(
     IReadOnlyList<Sku> Skus,
     ProductStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt) : IDocument
+    DateTimeOffset UpdatedAt) : IDocument, Events.IHasOutbox
 {
     [JsonIgnore]
     public string PartitionKey => MerchantId;
+
+    /// <summary>The domain events its recent changes raised (written with them; see <see cref="Events.EventOutbox"/>).</summary>
+    public Events.EventOutbox? Outbox { get; init; }
 
     [JsonIgnore]
     public bool IsArchived => Status == ProductStatus.Archived;

@@ -26,7 +26,6 @@ public sealed class CheckoutSteps(
     IOrderStore orders,
     ICheckoutStore checkouts,
     IPaymentProvider payments,
-    IDomainEvents events,
     CartService carts,
     ILiveEvents live,
     TimeProvider clock)
@@ -257,15 +256,6 @@ public sealed class CheckoutSteps(
 
         await openCheckouts.CloseAsync(start.BuyerId, start.Market, start.CheckoutId, ct);
         await SetCheckoutAsync(start, c => c.IsFinal ? null : c with { Status = CheckoutStatus.Paid, NextActionUrl = null, PaymentClientSecret = null }, ct);
-        await events.PublishAsync(
-            new DomainEvent(
-                $"{order.Id}:paid",
-                DomainEventTypes.OrderPaid,
-                $"merchants/{order.MerchantId}/orders/{order.Id}",
-                order.Payment.CapturedAt ?? now,
-                new OrderPaidData(order.Id, order.MerchantId, order.BuyerId, order.Market, order.Amounts.Total.MinorUnits, order.Amounts.Total.Currency.Code,
-                    order.Lines.Select(l => new OrderPaidLine(l.ProductId, l.SkuId, l.Quantity, l.SaleId, l.StreamId)).ToList())),
-            ct);
         await carts.RecordPurchaseAsync(
             CartOwner.For(new Identity.Caller(start.BuyerId, Identity.Role.Viewer, null)),
             start.Market,
@@ -403,8 +393,3 @@ public sealed class CheckoutSteps(
 
     private static PricingResult Rejected(string reason, string? skuId, string detail) => new(null, null, new CheckoutRejection(reason, skuId, detail));
 }
-
-/// <summary>The data of a LiveShop.Orders.Paid event.</summary>
-public sealed record OrderPaidData(string OrderId, string MerchantId, string BuyerId, string Market, long TotalMinorUnits, string Currency, IReadOnlyList<OrderPaidLine> Lines);
-
-public sealed record OrderPaidLine(string ProductId, string SkuId, long Quantity, string? SaleId, string? StreamId);

@@ -61,16 +61,25 @@ public static class SettingNames
     /// <summary>Development only: the access key of a local SignalR stand-in; in Azure the app uses its managed identity.</summary>
     public const string SignalRAccessKey = "SignalR:AccessKey";
 
+    /// <summary>The Event Grid topic domain events are published to (https://NAME.REGION-1.eventgrid.azure.net/api/events; the runner's stand-in: its URL + /eventgrid/api/events).</summary>
+    public const string EventGridTopicEndpoint = "EventGrid:TopicEndpoint";
+
+    /// <summary>Development only: the access key of a local Event Grid stand-in; in Azure the app publishes with its managed identity.</summary>
+    public const string EventGridTopicKey = "EventGrid:TopicKey";
+
+    /// <summary>The secret key Event Grid deliveries carry in the handler's URL (?key=); comma-separated during a rotation. In Azure a Key Vault reference.</summary>
+    public const string EventGridDeliveryKey = "EventGrid:DeliveryKey";
+
     /// <summary>The settings a deployed (Azure) function app is given; infra/ must set exactly these.</summary>
     public static IReadOnlyList<string> Production { get; } =
     [
         Markets, StorageProvider, CosmosEndpoint, AuthIssuer, AuthAudience, StreamCacheMilliseconds, CartIdleMinutes,
-        PaymentActionMinutes, PaymentProvider, PaymentVault, SignalREndpoint,
+        PaymentActionMinutes, PaymentProvider, PaymentVault, SignalREndpoint, EventGridTopicEndpoint, EventGridDeliveryKey,
     ];
 
     /// <summary>Settings only for local development and tests (keys, emulators); never set in Azure.</summary>
     public static IReadOnlyList<string> DevelopmentOnly { get; } =
-        [CosmosKey, CosmosEmulator, AuthDevSigningKey, StripeApiKey, StripeApiBase, PaymentWebhookSecret, SignalRAccessKey];
+        [CosmosKey, CosmosEmulator, AuthDevSigningKey, StripeApiKey, StripeApiBase, PaymentWebhookSecret, SignalRAccessKey, EventGridTopicKey];
 
     /// <summary>Every setting the app reads.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Production, .. DevelopmentOnly];

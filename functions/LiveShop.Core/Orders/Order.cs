@@ -21,10 +21,13 @@ public sealed record Order(
     OrderPayment Payment,
     IReadOnlyList<OrderRefund> Refunds,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt) : IDocument
+    DateTimeOffset UpdatedAt) : IDocument, Events.IHasOutbox
 {
     [JsonIgnore]
     public string PartitionKey => MerchantId;
+
+    /// <summary>The domain events its recent changes raised (written with them; see <see cref="Events.EventOutbox"/>).</summary>
+    public Events.EventOutbox? Outbox { get; init; }
 
     /// <summary>Before capture: the payment is not taken yet, so the order can still be cancelled.</summary>
     [JsonIgnore]

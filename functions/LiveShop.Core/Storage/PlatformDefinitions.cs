@@ -22,6 +22,9 @@ public static class PlatformDefinitions
     /// <summary>The Key Vault secret that holds the Stripe webhook signing secret (its two newest enabled versions are accepted).</summary>
     public static string StripeWebhookSecret => File.KeyVault.StripeWebhookSecret;
 
+    /// <summary>The Key Vault secret that holds the key Event Grid deliveries carry in the handler's URL.</summary>
+    public static string EventGridDeliveryKeySecret => File.KeyVault.EventGridDeliveryKey;
+
     public static ContainerDefinition Products => Container("products");
 
     public static ContainerDefinition Streams => Container("streams");
@@ -40,13 +43,16 @@ public static class PlatformDefinitions
 
     public static ContainerDefinition Live => Container("live");
 
+    /// <summary>Sent marks of domain events and the outbox sweep's cursor.</summary>
+    public static ContainerDefinition Outbox => Container("outbox");
+
     public static ContainerDefinition Container(string name) =>
         File.Cosmos.Containers.SingleOrDefault(c => c.Name == name)
         ?? throw new InvalidOperationException($"Container '{name}' is not defined in platform.json.");
 
     private sealed record PlatformFile(CosmosSection Cosmos, KeyVaultSection KeyVault, SignalRSection SignalR);
 
-    private sealed record KeyVaultSection(string StripeApiKey, string StripeWebhookSecret);
+    private sealed record KeyVaultSection(string StripeApiKey, string StripeWebhookSecret, string EventGridDeliveryKey);
 
     private sealed record CosmosSection(string Database, IReadOnlyList<ContainerDefinition> Containers);
 

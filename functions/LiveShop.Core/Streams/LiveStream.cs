@@ -20,12 +20,15 @@ public sealed record LiveStream(
     DateTimeOffset? EndedAt,
     IReadOnlyList<string> Showcase,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt) : IDocument
+    DateTimeOffset UpdatedAt) : IDocument, Events.IHasOutbox
 {
     public const int MaxShowcase = 100;
 
     [JsonIgnore]
     public string PartitionKey => Id;
+
+    /// <summary>The domain events its recent changes raised (written with them; see <see cref="Events.EventOutbox"/>).</summary>
+    public Events.EventOutbox? Outbox { get; init; }
 
     /// <summary>The product pinned now (TikTok's pin card), or null.</summary>
     public StreamPin? Pin { get; init; }

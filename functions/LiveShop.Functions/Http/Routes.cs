@@ -44,6 +44,9 @@ public static class Routes
 
     public const string PaymentWebhooks = "webhooks/payments";
 
+    /// <summary>Where Event Grid delivers (CloudEvents; the secret delivery key in the query: ?key=...).</summary>
+    public const string EventGridDeliveries = "events/eventgrid";
+
     /// <summary>Fills a route template's {parameters} in order (for links and tests).</summary>
     public static string Format(string template, params string[] values)
     {

@@ -24,7 +24,7 @@ public sealed class LateFailureStockTests
     public LateFailureStockTests() =>
         _steps = new CheckoutSteps(
             _shop.ProductStore, _shop.Stock, _shop.Claims, _shop.OpenCheckouts, new InMemoryOrderStore(), _checkouts, Mock.Of<IPaymentProvider>(p => p.Name == "simulated"),
-            Mock.Of<IDomainEvents>(), _shop.Carts, _shop.Live.Object, _shop.Clock);
+            _shop.Carts, _shop.Live.Object, _shop.Clock);
 
     [Fact]
     public async Task FailAsync_StockCommittedAndRunMoreThanAnHourAfterTheHoldsExpiry_GivesTheUnitsBackOnce()

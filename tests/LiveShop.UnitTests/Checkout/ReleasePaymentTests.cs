@@ -25,7 +25,7 @@ public sealed class ReleasePaymentTests
         _payments.Setup(p => p.SearchLag).Returns(SearchLag);
         _steps = new CheckoutSteps(
             _shop.ProductStore, _shop.Stock, _shop.Claims, _shop.OpenCheckouts, new InMemoryOrderStore(), new InMemoryCheckoutStore(), _payments.Object,
-            Mock.Of<IDomainEvents>(), _shop.Carts, _shop.Live.Object, _shop.Clock);
+            _shop.Carts, _shop.Live.Object, _shop.Clock);
     }
 
     [Fact]

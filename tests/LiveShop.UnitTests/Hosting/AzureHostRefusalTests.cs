@@ -23,6 +23,8 @@ public sealed class AzureHostRefusalTests : IDisposable
         [SettingNames.AuthAudience] = "api://liveshop",
         [SettingNames.PaymentProvider] = PaymentProviders.Stripe,
         [SettingNames.PaymentVault] = "https://kv-liveshop.vault.azure.net/",
+        [SettingNames.EventGridTopicEndpoint] = "https://evgt-liveshop.westeurope-1.eventgrid.azure.net/api/events",
+        [SettingNames.EventGridDeliveryKey] = "a-delivery-key",
     };
 
     public AzureHostRefusalTests() => Environment.SetEnvironmentVariable(AzureHost.Marker, "liveshop-test-app");
@@ -47,6 +49,8 @@ public sealed class AzureHostRefusalTests : IDisposable
     [InlineData("Payments:StripeApiKey", "sk_test_x")]
     [InlineData("Payments:StripeApiBase", "http://127.0.0.1:12111")]
     [InlineData("Payments:WebhookSecret", "whsec_x")]
+    [InlineData("EventGrid:TopicKey", "a-topic-key")]
+    [InlineData("EventGrid:DeliveryKey", "")]
     public void AddLiveShop_InAzureWithDevelopmentSetting_Refuses(string setting, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLiveShop(Configuration(new() { [setting] = value })));

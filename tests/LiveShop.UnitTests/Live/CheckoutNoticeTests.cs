@@ -19,7 +19,7 @@ public sealed class CheckoutNoticeTests
     public CheckoutNoticeTests() =>
         _steps = new CheckoutSteps(
             _shop.ProductStore, _shop.Stock, _shop.Claims, _shop.OpenCheckouts, new InMemoryOrderStore(), _checkouts, Mock.Of<IPaymentProvider>(),
-            Mock.Of<IDomainEvents>(), _shop.Carts, _shop.Live.Object, _shop.Clock);
+            _shop.Carts, _shop.Live.Object, _shop.Clock);
 
     [Fact]
     public async Task FailAsync_RejectsThePendingCheckout_AndTellsTheBuyerOnce()

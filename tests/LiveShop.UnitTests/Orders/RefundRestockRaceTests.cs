@@ -35,7 +35,7 @@ public sealed class RefundRestockRaceTests
             .ReturnsAsync((string _, Core.Money.Money amount, string key, CancellationToken _) => new RefundResult("re_" + key, amount));
         _steps = new CheckoutSteps(
             _shop.ProductStore, _shop.Stock, _shop.Claims, _shop.OpenCheckouts, _orders, _checkouts, _payments.Object,
-            Mock.Of<IDomainEvents>(), _shop.Carts, _shop.Live.Object, _shop.Clock);
+            _shop.Carts, _shop.Live.Object, _shop.Clock);
         _service = new OrderService(_orders, _checkouts, _payments.Object, _shop.Stock, _shop.Clock);
     }
 

@@ -4,15 +4,21 @@ using LiveShop.Core.Streams;
 
 namespace LiveShop.Core.Storage.InMemory;
 
-public sealed class InMemoryProductStore : InMemoryDocumentStore<Product>, IProductStore
+public sealed class InMemoryProductStore : InMemoryDocumentStore<Product>, IProductStore, Events.IOutboxScan
 {
+    public Task<IReadOnlyList<Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Events.OutboxScans.RaisedSince(All().Select(v => v.Value), since, limit));
+
     public Task<KeysetPage<Product>> ListByMerchantAsync(
         string merchantId, bool includeArchived, string? after, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(Keyset.Page(Partition(merchantId).Select(v => v.Value).Where(p => includeArchived || !p.IsArchived), p => p.Id, after, limit));
 }
 
-public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore
+public sealed class InMemoryStreamStore : InMemoryDocumentStore<LiveStream>, IStreamStore, Events.IOutboxScan
 {
+    public Task<IReadOnlyList<Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Events.OutboxScans.RaisedSince(All().Select(v => v.Value), since, limit));
+
     public Task<IReadOnlyList<Versioned<LiveStream>>> FindPinningAsync(string merchantId, string productId, CancellationToken cancellationToken)
     {
         IReadOnlyList<Versioned<LiveStream>> pinning = All().Where(s => s.Value.MerchantId == merchantId && s.Value.Pin?.ProductId == productId).ToList();
@@ -27,8 +33,11 @@ public sealed class InMemorySaleClaimStore : InMemoryDocumentStore<Sales.SaleCla
 
 public sealed class InMemoryOpenCheckoutStore : InMemoryDocumentStore<Checkout.OpenCheckouts>, Checkout.IOpenCheckoutStore;
 
-public sealed class InMemoryOrderStore : InMemoryDocumentStore<Orders.Order>, Orders.IOrderStore
+public sealed class InMemoryOrderStore : InMemoryDocumentStore<Orders.Order>, Orders.IOrderStore, Events.IOutboxScan
 {
+    public Task<IReadOnlyList<Events.EventOutbox>> RaisedSinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(Events.OutboxScans.RaisedSince(All().Select(v => v.Value), since, limit));
+
     public Task<KeysetPage<Orders.Order>> ListByMerchantAsync(string merchantId, string? after, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(Keyset.Page(Partition(merchantId).Select(v => v.Value), o => o.Id, after, limit));
 }
@@ -59,3 +68,5 @@ internal static class Keyset
 }
 
 public sealed class InMemoryPaymentEventStore : InMemoryDocumentStore<Payments.PaymentEventRecord>, Payments.IPaymentEventStore;
+
+public sealed class InMemoryOutboxMarkStore(TimeProvider clock) : InMemoryDocumentStore<Events.OutboxMark>(clock), Events.IOutboxMarkStore;
