@@ -26,6 +26,8 @@ public sealed class ProductionHostTests
         [SettingNames.PaymentProvider] = PaymentProviders.Stripe,
         [SettingNames.PaymentVault] = "https://kv-liveshop-uk.vault.azure.net/",
         [SettingNames.SignalREndpoint] = "https://sigr-liveshop-uk.service.signalr.net",
+        [SettingNames.EventGridTopicEndpoint] = "https://evgt-liveshop-uk.uksouth-1.eventgrid.azure.net/api/events",
+        [SettingNames.EventGridDeliveryKey] = "@Microsoft.KeyVault(SecretUri=https://kv-liveshop-uk.vault.azure.net/secrets/eventgrid-delivery-key)",
     };
 
     [Fact]

@@ -18,6 +18,10 @@ public sealed class EventGridFunctions(HttpEndpoint endpoint, EventDelivery deli
     public const string KeyParameter = "key";
 
     [Function(nameof(EventGridDelivery))]
+    [ApiOperation(
+        "Event Grid delivery", Access = ApiAccess.EventGridKey, Problems = [413],
+        Description = "Event Grid's webhook: the CloudEvents OPTIONS handshake, the Event Grid schema's SubscriptionValidation, "
+            + "and batches of CloudEvents (see docs/events.md). 400 for events that can never be processed, 503 for transient failures.")]
     public Task<IResult> EventGridDelivery(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.EventGridDeliveries)] HttpRequest request) =>
         endpoint.RunAsync(request, async (api, ct) =>

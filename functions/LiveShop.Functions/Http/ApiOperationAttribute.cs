@@ -16,6 +16,9 @@ public enum ApiAccess
     BearerAndGuest,
     StripeSignature,
     SignalRSignature,
+
+    /// <summary>Event Grid's webhook delivery: the delivery key in the endpoint's query (?key=).</summary>
+    EventGridKey,
 }
 
 /// <summary>How a function reads If-Match.</summary>

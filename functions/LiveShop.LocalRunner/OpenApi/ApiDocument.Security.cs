@@ -15,6 +15,7 @@ public static partial class ApiDocument
         ApiAccess.BearerAndGuest => [new JsonObject { ["bearer"] = new JsonArray(), ["guestToken"] = new JsonArray() }],
         ApiAccess.StripeSignature => [new JsonObject { ["stripeSignature"] = new JsonArray() }],
         ApiAccess.SignalRSignature => [new JsonObject { ["signalRSignature"] = new JsonArray() }],
+        ApiAccess.EventGridKey => [new JsonObject { ["eventGridKey"] = new JsonArray() }],
         _ => throw new ArgumentOutOfRangeException(nameof(access), access, null),
     };
 
@@ -31,6 +32,13 @@ public static partial class ApiDocument
         ["guestToken"] = ApiKey(ApiRequest.GuestTokenHeader, "A guest shopper's token from POST /api/guests (carts only)."),
         ["stripeSignature"] = ApiKey(LiveShop.Functions.Payments.PaymentWebhookFunctions.SignatureHeader, "Stripe's webhook signature."),
         ["signalRSignature"] = ApiKey(LiveShop.Functions.Live.LiveFunctions.SignatureHeader, "Azure SignalR Service's upstream signature."),
+        ["eventGridKey"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "query",
+            ["name"] = LiveShop.Functions.Events.EventGridFunctions.KeyParameter,
+            ["description"] = "The delivery key Event Grid's webhook subscription puts in the endpoint's query (a Key Vault secret).",
+        },
     };
 
     private static JsonObject ApiKey(string header, string description) => new()

@@ -86,7 +86,11 @@ internal sealed class ApiSchemas
                 nullable = true;
             }
 
-            JsonNode? replacement = current == typeof(DateTimeOffset) || current == typeof(DateTime)
+            // Any JSON (an object-typed property): the exporter's boolean schema `true`, written as the equivalent `{}`
+            // (OpenAPI readers expect schema objects).
+            JsonNode? replacement = node is JsonValue { } any && any.GetValueKind() == System.Text.Json.JsonValueKind.True
+                ? new JsonObject()
+                : current == typeof(DateTimeOffset) || current == typeof(DateTime)
                 ? new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "With an explicit offset." }
                 : current == typeof(Currency)
                     ? new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Z]{3}$", ["description"] = "ISO 4217 code." }
