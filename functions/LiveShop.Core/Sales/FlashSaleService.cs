@@ -112,6 +112,50 @@ public sealed class FlashSaleService(
         return await ViewAsync(stored, saleId, ct);
     }
 
+    /// <summary>
+    /// Ends a live stream and every flash sale of it that has not ended: a sale never sells at its deal price after its
+    /// stream (each is cancelled, so its units go back to regular stock and viewers see it end). A repeat of the end
+    /// (after a failure between the stream's end and its sales') ends what is left, then answers 409 as before.
+    /// </summary>
+    public async Task<Versioned<LiveStream>> EndStreamAsync(Caller caller, string streamId, string? ifMatch, CancellationToken ct)
+    {
+        Versioned<LiveStream> ended;
+        try
+        {
+            ended = await streams.EndAsync(caller, streamId, ifMatch, ct);
+        }
+        catch (LiveShopException e) when (e.Kind == ErrorKind.Conflict)
+        {
+            var current = await streams.GetAsync(streamId, ct);
+            if (current.Value.Status == StreamStatus.Ended)
+            {
+                await EndSalesOfAsync(caller, current.Value, ct);
+            }
+
+            throw;
+        }
+
+        await EndSalesOfAsync(caller, ended.Value, ct);
+        return ended;
+    }
+
+    private async Task EndSalesOfAsync(Caller caller, LiveStream stream, CancellationToken ct)
+    {
+        if (stream.Showcase.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var product in await products.ReadManyAsync(stream.MerchantId, stream.Showcase, ct))
+        {
+            foreach (var sale in product.Value.Sales.Where(s => s.StreamId == stream.Id && s.PhaseAt(now) != FlashSalePhase.Ended))
+            {
+                await CancelAsync(caller, stream.MerchantId, product.Value.Id, sale.Id, ct);
+            }
+        }
+    }
+
     /// <summary>The flash sales of a stream's showcase products, with their state now. Reads the stream, its products and their stock.</summary>
     public async Task<StreamSalesView> ListAsync(string streamId, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using LiveShop.Core.Sales;
 using LiveShop.Core.Streams;
 using LiveShop.Functions.Caching;
 using LiveShop.Functions.Http;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveShop.Functions.Streams;
 
 /// <summary>The live-stream API: merchants run streams and their showcase; viewers read a stream with its showcase.</summary>
-public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams, StreamViewCache views)
+public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams, FlashSaleService sales, StreamViewCache views)
 {
     [Function(nameof(CreateStream))]
     [ApiOperation(
@@ -40,13 +41,13 @@ public sealed class StreamFunctions(HttpEndpoint endpoint, StreamService streams
     [ApiOperation(
         "End the stream", Access = ApiAccess.Bearer, Response = typeof(LiveStream), IfMatch = IfMatchUse.Optional,
         ETag = true, Problems = [409],
-        Description = "The stream's merchant only; an ended stream cannot start again. Unpins the pinned product.")]
+        Description = "The stream's merchant only; an ended stream cannot start again. Unpins the pinned product and ends the stream's flash sales.")]
     public Task<IResult> EndStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.StreamEnd)] HttpRequest request,
         string streamId) =>
         endpoint.RunAsync(request, async (api, ct) =>
         {
-            var ended = await streams.EndAsync(await api.CallerAsync(), streamId, api.IfMatch, ct);
+            var ended = await sales.EndStreamAsync(await api.CallerAsync(), streamId, api.IfMatch, ct);
             return api.Ok(ended.Value, ended.ETag);
         });
 

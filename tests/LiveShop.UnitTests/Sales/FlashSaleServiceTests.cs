@@ -394,6 +394,33 @@ public class FlashSaleServiceTests
     }
 
     [Fact]
+    public async Task EndStreamAsync_ActiveSale_TheSaleEndsAndTheDealPriceIsGone()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(Product());
+        Assert.Equal(999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
+
+        await shop.Sales.EndStreamAsync(Callers.Merchant(), sale.StreamId, null, None);
+
+        Assert.Equal(1999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
+        var listed = Assert.Single((await shop.Sales.ListAsync(sale.StreamId, None)).Sales);
+        Assert.Equal("ended", listed.State);
+    }
+
+    [Fact]
+    public async Task EndStreamAsync_RepeatAfterTheStreamEndedButNotItsSale_EndsTheSaleAndAnswers409()
+    {
+        var shop = new Shop();
+        var (product, _, sale) = await shop.ActiveSaleAsync(Product());
+        await shop.Streams.EndAsync(Callers.Merchant(), sale.StreamId, null, None);
+        Assert.Equal(999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
+
+        await Problem.ThrowsAsync(ErrorKind.Conflict, () => shop.Sales.EndStreamAsync(Callers.Merchant(), sale.StreamId, null, None));
+
+        Assert.Equal(1999, PriceBook(await shop.ReadProductAsync(product), sale.StreamId, shop).MinorUnits);
+    }
+
+    [Fact]
     public async Task CancelAsync_ActiveSale_RegularPriceFromThenOn()
     {
         var shop = new Shop();
